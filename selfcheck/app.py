@@ -1,0 +1,61 @@
+"""The application factory: reads like a table of contents."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from .cli import InvalidQuestionnaire, register_commands
+from .loader import QuestionnaireError, load_questionnaire
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SELFCHECK_INSTANCE", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    configure(app, config or {})
+    load_questions(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        QUESTIONS_PATH=os.environ.get("QUESTIONS_PATH", str(ROOT / "questions.yaml")),
+        SQLALCHEMY_DATABASE_URI=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'selfcheck.db'}"
+        ),
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
+    )
+    app.config.update(overrides)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key kept in the instance folder, for when SECRET_KEY is not set."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key
+
+
+def load_questions(app: Flask) -> None:
+    """Fail fast: an invalid questionnaire never starts the app."""
+    path = Path(app.config["QUESTIONS_PATH"])
+    try:
+        app.extensions["questionnaire"] = load_questionnaire(path)
+    except QuestionnaireError as error:
+        raise InvalidQuestionnaire(path, error.problems) from None

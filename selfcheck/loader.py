@@ -1,0 +1,376 @@
+"""Load questions.yaml into the questionnaire model, reporting every problem at once.
+
+Each problem names its place in the file, e.g.
+``domains[2].questions[4].options: dubbele waarde 'ja'``. Messages are Dutch:
+they are read by the Trimbos advisers who edit the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .questionnaire import (
+    Cap,
+    Domain,
+    Level,
+    Option,
+    Question,
+    Questionnaire,
+    Recommendation,
+    Trigger,
+)
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class QuestionnaireError(Exception):
+    """The questionnaire file is invalid; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML silently keeps the last of two equal keys; an editor must hear of it."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"dubbele sleutel '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QuestionnaireError([f"{path}: kan het bestand niet lezen ({error.strerror})"])
+    return parse_questionnaire(text)
+
+
+def parse_questionnaire(text: str) -> Questionnaire:
+    """Parse and validate questionnaire YAML; raise QuestionnaireError listing all problems."""
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
+        what = getattr(error, "problem", None) or str(error)
+        raise QuestionnaireError([f"{where}geen geldige YAML ({what})"])
+    return _Builder(data).build()
+
+
+def fingerprint(data: Any) -> str:
+    """A hash of the content, blind to comments, key order and layout."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class _Builder:
+    def __init__(self, data: Any):
+        self.data = data
+        self.problems: list[str] = []
+
+    # -- helpers ------------------------------------------------------------
+
+    def problem(self, place: str, message: str) -> None:
+        self.problems.append(f"{place}: {message}")
+
+    def mapping(self, value: Any, place: str) -> dict:
+        if not isinstance(value, dict):
+            self.problem(place, "verwacht een lijst van sleutels en waarden")
+            return {}
+        return value
+
+    def sequence(self, value: Any, place: str) -> list:
+        if not isinstance(value, list) or not value:
+            self.problem(place, "verwacht een niet-lege lijst")
+            return []
+        return value
+
+    def text(self, node: dict, key: str, place: str) -> str:
+        value = node.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem(f"{place}.{key}", "ontbrekende tekst")
+            return ""
+        if not isinstance(value, str):
+            self.problem(f"{place}.{key}", "verwacht tekst")
+            return ""
+        return " ".join(value.split())
+
+    def identifier(self, node: dict, place: str, seen: set[str], kind: str) -> str:
+        value = node.get("id")
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.problem(
+                f"{place}.id",
+                f"ongeldige id {value!r}: gebruik kleine letters, cijfers en _ (begin met een letter)",
+            )
+            return ""
+        if value in seen:
+            self.problem(f"{place}.id", f"dubbele {kind} '{value}'")
+        seen.add(value)
+        return value
+
+    def number(self, node: dict, key: str, place: str, default=None, minimum=None):
+        value = node.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(f"{place}.{key}", f"verwacht een getal, niet {value!r}")
+            return default
+        if minimum is not None and value < minimum:
+            self.problem(f"{place}.{key}", f"moet minstens {minimum} zijn, niet {value}")
+        return value
+
+    # -- sections -------------------------------------------------------------
+
+    def build(self) -> Questionnaire:
+        root = self.mapping(self.data, "(bestand)")
+        version = root.get("version")
+        if not isinstance(version, (str, int, float)) or not str(version).strip():
+            self.problem("version", "ontbrekende versie")
+        scoring = self.mapping(root.get("scoring", {}), "scoring")
+        min_coverage = self.number(scoring, "min_coverage", "scoring", default=0.5, minimum=0)
+        if isinstance(min_coverage, (int, float)) and min_coverage > 1:
+            self.problem("scoring.min_coverage", "moet tussen 0 en 1 liggen")
+
+        levels = self.levels(root.get("levels"))
+        scales = self.scales(root.get("scales", {}))
+        domains = self.domains(root.get("domains"), scales)
+        questions = {q.id: q for d in domains for q in d.questions}
+        level_ids = {lv.id for lv in levels}
+        priorities = self.priorities(root.get("priorities"))
+        recommendations = self.recommendations(
+            root.get("recommendations"), questions, {d.id for d in domains}, level_ids, priorities
+        )
+        caps = self.caps(root.get("overall_caps", []), questions, level_ids)
+
+        title = self.text(root, "title", "(bestand)")
+        introduction = self.text(root, "introduction", "(bestand)")
+        if self.problems:
+            raise QuestionnaireError(self.problems)
+        return Questionnaire(
+            version=str(version),
+            title=title,
+            introduction=introduction,
+            fingerprint=fingerprint(self.data),
+            min_coverage=float(min_coverage),
+            levels=levels,
+            domains=domains,
+            recommendations=recommendations,
+            priorities=priorities,
+            caps=caps,
+        )
+
+    def levels(self, raw: Any) -> tuple[Level, ...]:
+        levels, seen = [], set()
+        for i, node in enumerate(self.sequence(raw, "levels")):
+            place = f"levels[{i}]"
+            node = self.mapping(node, place)
+            level_id = self.identifier(node, place, seen, "niveau")
+            low = self.number(node, "min", place)
+            high = self.number(node, "max", place)
+            if low is not None and high is not None and low >= high:
+                self.problem(place, f"min ({low}) moet kleiner zijn dan max ({high})")
+            levels.append(
+                Level(
+                    id=level_id,
+                    label=self.text(node, "label", place),
+                    min=low if low is not None else 0,
+                    max=high if high is not None else 0,
+                    description=self.text(node, "description", place),
+                    rank=i + 1,
+                )
+            )
+        if not 4 <= len(levels) <= 5 and levels:
+            self.problem("levels", f"verwacht 4 of 5 niveaus, niet {len(levels)}")
+        if levels:
+            if levels[0].min != 0:
+                self.problem("levels[0].min", f"het laagste niveau moet bij 0 beginnen, niet bij {levels[0].min}")
+            if levels[-1].max != 100:
+                self.problem(f"levels[{len(levels) - 1}].max", f"het hoogste niveau moet bij 100 eindigen, niet bij {levels[-1].max}")
+        for i, (lower, upper) in enumerate(zip(levels, levels[1:]), start=1):
+            if upper.min > lower.max:
+                self.problem(f"levels[{i}].min", f"gat tussen niveaus: {lower.max} tot {upper.min} valt onder geen niveau")
+            elif upper.min < lower.max:
+                self.problem(f"levels[{i}].min", f"overlap tussen niveaus: {upper.min} tot {lower.max} valt onder twee niveaus")
+        return tuple(levels)
+
+    def options(self, raw: Any, place: str) -> tuple[Option, ...]:
+        options, values = [], set()
+        for i, node in enumerate(self.sequence(raw, place)):
+            option_place = f"{place}[{i}]"
+            node = self.mapping(node, option_place)
+            value = node.get("value")
+            if not isinstance(value, str) or not ID_PATTERN.match(value):
+                self.problem(f"{option_place}.value", f"ongeldige waarde {value!r}")
+                continue
+            if value in values:
+                self.problem(place, f"dubbele waarde '{value}'")
+            values.add(value)
+            unknown = node.get("unknown", False) is True
+            if unknown and "score" in node:
+                self.problem(option_place, "een 'weet ik niet'-antwoord (unknown) heeft geen score")
+            score = None if unknown else self.number(node, "score", option_place, minimum=0)
+            if not unknown and score is None:
+                continue
+            options.append(
+                Option(value=value, label=self.text(node, "label", option_place),
+                       score=score, regional=node.get("regional", False) is True)
+            )
+        scored = [o.score for o in options if o.score is not None]
+        if raw and len(scored) < 2:
+            self.problem(place, "verwacht minstens twee antwoorden met een score")
+        elif scored and max(scored) <= 0:
+            self.problem(place, "minstens één antwoord moet een score boven 0 hebben")
+        if sum(o.unknown for o in options) > 1:
+            self.problem(place, "meer dan één 'weet ik niet'-antwoord")
+        return tuple(options)
+
+    def scales(self, raw: Any) -> dict[str, tuple[Option, ...]]:
+        return {name: self.options(node, f"scales.{name}")
+                for name, node in self.mapping(raw, "scales").items()}
+
+    def domains(self, raw: Any, scales: dict) -> tuple[Domain, ...]:
+        domains, domain_ids, question_ids = [], set(), set()
+        for i, node in enumerate(self.sequence(raw, "domains")):
+            place = f"domains[{i}]"
+            node = self.mapping(node, place)
+            domain_id = self.identifier(node, place, domain_ids, "domein")
+            questions = []
+            for j, q_node in enumerate(self.sequence(node.get("questions"), f"{place}.questions")):
+                questions.append(self.question(q_node, f"{place}.questions[{j}]", domain_id, question_ids, scales))
+            domains.append(
+                Domain(
+                    id=domain_id,
+                    title=self.text(node, "title", place),
+                    introduction=self.text(node, "introduction", place),
+                    questions=tuple(questions),
+                    weight=self.number(node, "weight", place, default=1, minimum=0) or 1,
+                )
+            )
+        return tuple(domains)
+
+    def question(self, node: Any, place: str, domain_id: str, seen: set, scales: dict) -> Question:
+        node = self.mapping(node, place)
+        question_id = self.identifier(node, place, seen, "vraag-id")
+        if "scale" in node and "options" in node:
+            self.problem(place, "geef 'scale' of 'options', niet allebei")
+        if "options" in node:
+            options = self.options(node["options"], f"{place}.options")
+        elif node.get("scale") in scales:
+            options = scales[node["scale"]]
+        else:
+            self.problem(f"{place}.scale", f"onbekende antwoordschaal {node.get('scale')!r}")
+            options = ()
+        weight = self.number(node, "weight", place, default=1, minimum=0)
+        if weight == 0:
+            self.problem(f"{place}.weight", "een gewicht moet groter dan 0 zijn")
+        return Question(
+            id=question_id,
+            text=self.text(node, "text", place),
+            help=self.text(node, "help", place),
+            options=options,
+            source=self.text(node, "source", place),
+            weight=float(weight or 1),
+            domain_id=domain_id,
+        )
+
+    def priorities(self, raw: Any) -> dict[int, str]:
+        node = self.mapping(raw, "priorities")
+        labels = {}
+        for key, label in node.items():
+            if not isinstance(key, int) or isinstance(key, bool):
+                self.problem(f"priorities.{key}", "een prioriteit is een geheel getal")
+            elif not isinstance(label, str) or not label.strip():
+                self.problem(f"priorities.{key}", "ontbrekende tekst")
+            else:
+                labels[key] = label.strip()
+        return labels
+
+    def recommendations(self, raw, questions, domain_ids, level_ids, priorities):
+        recommendations, seen = [], set()
+        for i, node in enumerate(self.sequence(raw, "recommendations")):
+            place = f"recommendations[{i}]"
+            node = self.mapping(node, place)
+            rec_id = self.identifier(node, place, seen, "advies-id")
+            domain_id = node.get("domain")
+            if domain_id not in domain_ids:
+                self.problem(f"{place}.domain", f"onbekend domein {domain_id!r}")
+            priority = node.get("priority")
+            if priority not in priorities:
+                self.problem(f"{place}.priority", f"onbekende prioriteit {priority!r}; kies uit {sorted(priorities)}")
+            recommendations.append(
+                Recommendation(
+                    id=rec_id,
+                    domain_id=domain_id or "",
+                    title=self.text(node, "title", place),
+                    text=self.text(node, "text", place),
+                    priority=priority if isinstance(priority, int) else 0,
+                    source=self.text(node, "source", place),
+                    when=self.trigger(node.get("when"), f"{place}.when", questions, level_ids),
+                )
+            )
+        return tuple(recommendations)
+
+    def trigger(self, raw, place, questions, level_ids) -> Trigger:
+        node = self.mapping(raw, place)
+        unknown_keys = set(node) - {"answers", "levels", "unknown_at_least"}
+        for key in sorted(unknown_keys, key=str):
+            self.problem(f"{place}.{key}", "onbekende voorwaarde; kies uit answers, levels, unknown_at_least")
+        if not node:
+            self.problem(place, "geef minstens één voorwaarde")
+        answers = []
+        for question_id, values in self.mapping(node.get("answers", {}), f"{place}.answers").items():
+            answer_place = f"{place}.answers.{question_id}"
+            question = questions.get(question_id)
+            if question is None:
+                self.problem(answer_place, f"onbekende vraag '{question_id}'")
+                continue
+            values = values if isinstance(values, list) else [values]
+            for value in values:
+                if question.option(value) is None:
+                    self.problem(answer_place, f"vraag '{question_id}' heeft geen antwoord '{value}'")
+            answers.append((question_id, tuple(values)))
+        levels = node.get("levels", [])
+        for level_id in levels if isinstance(levels, list) else [levels]:
+            if level_id not in level_ids:
+                self.problem(f"{place}.levels", f"onbekend niveau '{level_id}'")
+        unknown_at_least = node.get("unknown_at_least")
+        if unknown_at_least is not None:
+            unknown_at_least = self.number(node, "unknown_at_least", place, minimum=1)
+        return Trigger(
+            answers=tuple(answers),
+            levels=tuple(levels) if isinstance(levels, list) else (levels,),
+            unknown_at_least=unknown_at_least,
+        )
+
+    def caps(self, raw, questions, level_ids) -> tuple[Cap, ...]:
+        caps = []
+        for i, node in enumerate(raw if isinstance(raw, list) else []):
+            place = f"overall_caps[{i}]"
+            node = self.mapping(node, place)
+            question_id = node.get("question")
+            if question_id not in questions:
+                self.problem(f"{place}.question", f"onbekende vraag {question_id!r}")
+            if node.get("max_level") not in level_ids:
+                self.problem(f"{place}.max_level", f"onbekend niveau {node.get('max_level')!r}")
+            caps.append(
+                Cap(
+                    question_id=question_id or "",
+                    below=self.number(node, "below", place, default=0) or 0,
+                    max_level=node.get("max_level") or "",
+                    reason=self.text(node, "reason", place),
+                )
+            )
+        return tuple(caps)
