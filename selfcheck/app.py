@@ -22,7 +22,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
     configure(app, config or {})
     load_questions(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
     register_commands(app)
+    register_template_helpers(app)
     return app
 
 
@@ -34,6 +38,10 @@ def configure(app: Flask, overrides: dict) -> None:
             "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'selfcheck.db'}"
         ),
         SECRET_KEY=os.environ.get("SECRET_KEY"),
+        WTF_I18N_ENABLED=False,  # use WTForms' own Dutch messages (Form.Meta.locales)
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
     )
     app.config.update(overrides)
     if not app.config["SECRET_KEY"]:
@@ -54,8 +62,42 @@ def _instance_secret(path: Path) -> str:
 
 def load_questions(app: Flask) -> None:
     """Fail fast: an invalid questionnaire never starts the app."""
+    from .assessments import QuestionnaireStore
+
     path = Path(app.config["QUESTIONS_PATH"])
     try:
-        app.extensions["questionnaire"] = load_questionnaire(path)
+        questionnaire = load_questionnaire(path)
     except QuestionnaireError as error:
         raise InvalidQuestionnaire(path, error.problems) from None
+    app.extensions["questionnaire_store"] = QuestionnaireStore(questionnaire, path)
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import configure_sqlite, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import admin, auth, check
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(check.bp)
+    app.register_blueprint(admin.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import register
+
+    register(app)

@@ -48,3 +48,58 @@ def register_commands(app: Flask) -> None:
         valid, lines = describe_questionnaire(path or app.config["QUESTIONS_PATH"])
         click.echo("\n".join(lines), err=not valid)
         raise SystemExit(0 if valid else 1)
+
+    register_user_commands(app)
+
+
+def create_user(email: str, name: str, role: str, password: str, gemeente_code: str | None = None):
+    """Create an account; raise ValueError (Dutch) when the input is not acceptable. Commits."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import GEMEENTE_ROLES, ROLES, Gemeente, User
+
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise ValueError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
+    if len(password) < 12:
+        raise ValueError("Een wachtwoord heeft minstens 12 tekens.")
+    if db.session.scalars(select(User).where(User.email == email)).first():
+        raise ValueError(f"Er is al een account met e-mailadres {email}.")
+    gemeente = None
+    if role in GEMEENTE_ROLES:
+        gemeente = db.session.scalars(select(Gemeente).where(Gemeente.code == (gemeente_code or "").upper())).first()
+        if gemeente is None:
+            raise ValueError("Deze rol hoort bij een gemeente: geef een bestaande CBS-code met --gemeente.")
+    user = User(email=email, name=name, role=role, gemeente=gemeente)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def register_user_commands(app: Flask) -> None:
+    from .models import ROLES
+
+    @app.cli.command("create-user")
+    @click.option("--email", prompt="E-mailadres")
+    @click.option("--name", prompt="Naam")
+    @click.option("--role", type=click.Choice(list(ROLES)), default="admin", show_default=True)
+    @click.option("--gemeente", "gemeente_code", help="CBS-code, voor beleidsmedewerker en inkoper")
+    @click.password_option("--password", prompt="Wachtwoord")
+    def create_user_command(email, name, role, gemeente_code, password):
+        """Maak een account aan, bijvoorbeeld de eerste beheerder."""
+        try:
+            user = create_user(email, name, role, password, gemeente_code)
+        except ValueError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Account aangemaakt: {user.email} ({user.role_label}).")
+
+    @app.cli.command("load-demo")
+    def load_demo_command():
+        """Laad demogegevens (gemeenten, demo-accounts, voorbeeldchecks) in een lege database."""
+        from .demo import load_demo_data
+
+        if not load_demo_data(app.extensions["questionnaire_store"]):
+            raise click.ClickException("De database bevat al accounts; demogegevens niet geladen.")
+        click.echo("Demogegevens geladen.")

@@ -1,0 +1,125 @@
+"""Beheer: gemeenten (one by one or from a CBS list) and user accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from .access import roles_required
+from .auth import INVITATION_DAYS, invitation_token
+from .cbs import apply_import, parse_cbs_csv
+from .extensions import db
+from .forms import GemeenteForm, ImportForm, UserForm
+from .models import GEMEENTE_ROLES, Gemeente, User
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+admin_only = roles_required("admin")
+
+
+@bp.get("/gemeenten")
+@admin_only
+def gemeenten():
+    rows = db.session.scalars(select(Gemeente).order_by(Gemeente.name)).all()
+    return render_template("admin/gemeenten.html", gemeenten=rows, import_form=ImportForm())
+
+
+@bp.route("/gemeenten/nieuw", methods=["GET", "POST"], defaults={"gemeente_id": None})
+@bp.route("/gemeenten/<int:gemeente_id>", methods=["GET", "POST"])
+@admin_only
+def gemeente(gemeente_id: int | None):
+    gemeente = db.session.get(Gemeente, gemeente_id) if gemeente_id else Gemeente()
+    if gemeente is None:
+        abort(404)
+    form = GemeenteForm(obj=gemeente)
+    if form.validate_on_submit():
+        clash = db.session.scalars(select(Gemeente).where(Gemeente.code == form.code.data)).first()
+        if clash is not None and clash.id != gemeente.id:
+            form.code.errors.append(f"{form.code.data} hoort al bij {clash.name}.")
+        else:
+            form.populate_obj(gemeente)
+            db.session.add(gemeente)
+            db.session.commit()
+            flash(f"Gemeente {gemeente.name} is opgeslagen.", "success")
+            return redirect(url_for("admin.gemeenten"))
+    status = 422 if form.errors else 200
+    return render_template("admin/gemeente.html", form=form, gemeente=gemeente), status
+
+
+@bp.post("/gemeenten/import")
+@admin_only
+def import_gemeenten():
+    form = ImportForm()
+    if not form.validate():
+        for error in form.file.errors:
+            flash(error, "error")
+        return redirect(url_for("admin.gemeenten"))
+    raw = form.file.data.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's default on Dutch Windows
+    result = parse_cbs_csv(text)
+    if result.problems:
+        return render_template("admin/import_problems.html", result=result), 422
+    apply_import(result)
+    db.session.commit()
+    flash(f"Import klaar: {result.created} gemeenten toegevoegd, {result.updated} bijgewerkt.", "success")
+    return redirect(url_for("admin.gemeenten"))
+
+
+def _user_form(user: User) -> UserForm:
+    form = UserForm(obj=user)
+    gemeenten = db.session.execute(select(Gemeente.id, Gemeente.name).order_by(Gemeente.name)).all()
+    form.gemeente_id.choices = [SelectChoice(0, "Geen (landelijke rol)")] + [
+        SelectChoice(g.id, g.name) for g in gemeenten
+    ]
+    if form.gemeente_id.data is None:
+        form.gemeente_id.data = 0
+    return form
+
+
+@bp.get("/gebruikers")
+@admin_only
+def users():
+    rows = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def user(user_id: int | None):
+    user = db.session.get(User, user_id) if user_id else User(active=True)
+    if user is None:
+        abort(404)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        clash = db.session.scalars(select(User).where(User.email == form.email.data)).first()
+        if clash is not None and clash.id != user.id:
+            form.email.errors.append("Er is al een account met dit e-mailadres.")
+        elif user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            form.role.errors.append("U kunt uw eigen beheerdersrechten niet intrekken.")
+        else:
+            form.populate_obj(user)
+            if user.role not in GEMEENTE_ROLES:
+                user.gemeente_id = None  # national roles belong to no gemeente
+            new = user.id is None
+            db.session.add(user)
+            db.session.commit()
+            if new:
+                return redirect(url_for("admin.invitation", user_id=user.id))
+            flash(f"Het account van {user.name} is opgeslagen.", "success")
+            return redirect(url_for("admin.users"))
+    status = 422 if form.errors else 200
+    return render_template("admin/user.html", form=form, user=user), status
+
+
+@bp.get("/gebruikers/<int:user_id>/uitnodiging")
+@admin_only
+def invitation(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
+    return render_template("admin/invitation.html", user=user, link=link, days=INVITATION_DAYS)

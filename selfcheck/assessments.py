@@ -1,0 +1,128 @@
+"""Assessments in the database: start, answer, submit, and read back with their own questionnaire.
+
+Helpers change the session but never commit: the view decides when to commit.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .extensions import db
+from .loader import parse_questionnaire
+from .models import Answer, Assessment, Gemeente, QuestionnaireVersion, Response, User, utcnow
+from .questionnaire import Questionnaire
+from .report import Report, build_report
+
+
+class QuestionnaireStore:
+    """The current questionnaire plus every earlier one an assessment still refers to."""
+
+    def __init__(self, current: Questionnaire, path: Path):
+        self.current = current
+        self.source = path.read_text(encoding="utf-8")
+        self._by_fingerprint = {current.fingerprint: current}
+
+    def get(self, fingerprint: str) -> Questionnaire:
+        if fingerprint not in self._by_fingerprint:
+            stored = db.session.get(QuestionnaireVersion, fingerprint)
+            self._by_fingerprint[fingerprint] = parse_questionnaire(stored.source)
+        return self._by_fingerprint[fingerprint]
+
+    def ensure_current_stored(self) -> QuestionnaireVersion:
+        stored = db.session.get(QuestionnaireVersion, self.current.fingerprint)
+        if stored is None:
+            stored = QuestionnaireVersion(
+                fingerprint=self.current.fingerprint, version=self.current.version, source=self.source
+            )
+            db.session.add(stored)
+        return stored
+
+
+def shared_response(assessment: Assessment) -> Response:
+    response = next((r for r in assessment.responses if r.respondent_id is None), None)
+    if response is None:
+        response = Response(assessment=assessment)
+        db.session.add(response)
+    return response
+
+
+def answer_values(assessment: Assessment) -> dict[str, tuple[str | None, str]]:
+    """question id -> (option value or None, comment) of the gemeente's shared answers."""
+    # Plain rows through the session's connection: every domain page runs this, and the
+    # ORM's result processing would cost more than the query itself.
+    rows = db.session.connection().execute(
+        select(Answer.question_id, Answer.value, Answer.comment)
+        .join(Response)
+        .where(Response.assessment_id == assessment.id, Response.respondent_id.is_(None))
+    )
+    return {qid: (value, comment) for qid, value, comment in rows}
+
+
+def start_assessment(
+    store: QuestionnaireStore, gemeente: Gemeente, year: int, user: User, prefill: bool
+) -> Assessment:
+    version = store.ensure_current_stored()
+    assessment = Assessment(gemeente=gemeente, year=year, questionnaire_version=version, created_by=user)
+    db.session.add(assessment)
+    response = shared_response(assessment)
+    previous = db.session.scalars(
+        select(Assessment)
+        .where(Assessment.gemeente_id == gemeente.id, Assessment.year < year)
+        .order_by(Assessment.year.desc())
+        .limit(1)
+    ).first()
+    if prefill and previous is not None:
+        questionnaire = store.current
+        for qid, (value, comment) in answer_values(previous).items():
+            question = questionnaire.question(qid)
+            if question is None:
+                continue  # the question was dropped from the questionnaire
+            if value is not None and question.option(value) is None:
+                value = None  # the option no longer exists; keep the comment
+            response.answers.append(Answer(question_id=qid, value=value, comment=comment, updated_by_id=user.id))
+    return assessment
+
+
+def save_answers(
+    assessment: Assessment, user: User, values: dict[str, tuple[str | None, str]]
+) -> int:
+    """Store the given answers; return how many changed. Empty (None, '') removes an answer."""
+    if assessment.submitted:
+        raise ValueError("a submitted assessment is read-only")
+    response = shared_response(assessment)
+    existing = {a.question_id: a for a in response.answers}
+    changed = 0
+    for qid, (value, comment) in values.items():
+        answer = existing.get(qid)
+        if answer is None:
+            if value is None and not comment:
+                continue
+            response.answers.append(Answer(question_id=qid, value=value, comment=comment, updated_by_id=user.id))
+        elif (answer.value, answer.comment) == (value, comment):
+            continue
+        elif value is None and not comment:
+            db.session.delete(answer)
+        else:
+            answer.value, answer.comment = value, comment
+            answer.updated_at, answer.updated_by_id = utcnow(), user.id
+        changed += 1
+    if changed:
+        assessment.updated_at = utcnow()
+    return changed
+
+
+def submit_assessment(assessment: Assessment, user: User) -> None:
+    assessment.status = "definitief"
+    assessment.submitted_at = utcnow()
+    assessment.submitted_by = user
+
+
+def report_for(store: QuestionnaireStore, assessment: Assessment) -> Report:
+    return build_report(
+        store.get(assessment.questionnaire_fingerprint),
+        answer_values(assessment),
+        gemeente=assessment.gemeente.name,
+        year=assessment.year,
+        submitted=assessment.submitted,
+    )

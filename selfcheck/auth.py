@@ -1,0 +1,85 @@
+"""Log in, log out, and accept an invitation by choosing a password."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db, login_manager
+from .forms import LoginForm, PasswordForm
+from .models import User
+
+bp = Blueprint("auth", __name__)
+
+INVITATION_DAYS = 7
+# Checked when the e-mail address is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invitation")
+
+
+def invitation_token(user: User) -> str:
+    # The current password hash is in the token, so it stops working once used.
+    return _serializer().dumps({"user": user.id, "hash": user.password_hash or ""})
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("check.index")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("check.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalars(select(User).where(User.email == form.email.data)).first()
+        if user is None:
+            check_password_hash(_DUMMY_HASH, form.password.data)
+        elif user.check_password(form.password.data) and user.active:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append("Het e-mailadres of het wachtwoord klopt niet.")
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():
+    logout_user()
+    flash("U bent uitgelogd.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        data = _serializer().loads(token, max_age=INVITATION_DAYS * 24 * 3600)
+    except SignatureExpired:
+        return render_template("auth/invitation_invalid.html", expired=True), 410
+    except BadSignature:
+        return render_template("auth/invitation_invalid.html", expired=False), 404
+    user = db.session.get(User, data.get("user"))
+    if user is None or (user.password_hash or "") != data.get("hash") or not user.active:
+        return render_template("auth/invitation_invalid.html", expired=False), 404
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        logout_user()
+        login_user(user)
+        flash("Uw wachtwoord is ingesteld. Welkom!", "success")
+        return redirect(url_for("check.index"))
+    return render_template("auth/invitation.html", form=form, user=user), 422 if form.errors else 200

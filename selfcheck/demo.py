@@ -1,0 +1,75 @@
+"""Demo data for a first look: gemeenten, one account per role, and example checks."""
+from __future__ import annotations
+
+from itertools import cycle
+
+from sqlalchemy import func, select
+
+from .assessments import QuestionnaireStore, save_answers, start_assessment, submit_assessment
+from .extensions import db
+from .models import Gemeente, User
+
+DEMO_PASSWORD = "demo-wachtwoord"
+
+GEMEENTEN = [
+    # code, name, province, jeugdregio, inhabitants
+    ("GM0758", "Breda", "Noord-Brabant", "West-Brabant-Oost", 186_000),
+    ("GM0344", "Utrecht", "Utrecht", "Utrecht Stad", 374_000),
+    ("GM0193", "Zwolle", "Overijssel", "IJsselland", 132_000),
+    ("GM0014", "Groningen", "Groningen", "Groningen", 243_000),
+]
+
+ACCOUNTS = [
+    # email, name, role, gemeente code
+    ("beleid@breda.example", "Sanne de Vries", "beleidsmedewerker", "GM0758"),
+    ("inkoop@breda.example", "Mehmet Yilmaz", "inkoper", "GM0758"),
+    ("beleid@utrecht.example", "Anouk Jansen", "beleidsmedewerker", "GM0344"),
+    ("adviseur@trimbos.example", "Pieter Bakker", "adviseur", None),
+    ("beheer@beleidscheck.example", "Fatima El Amrani", "admin", None),
+]
+
+# Answer patterns, cycled over the questions: a gemeente that has started, and one that is far along.
+PROFILES = {
+    "GM0758": ["deels", "nee", "vastgelegd", "deels", "weet_niet", "nee", "regio_vastgelegd", "deels"],
+    "GM0344": ["geborgd", "vastgelegd", "regio_geborgd", "geborgd", "vastgelegd", "deels", "geborgd"],
+}
+COMMENTS = {
+    "beleid_doelgroep": "Genoemd in de preventienota 2024, maar nog niet als aparte doelgroep.",
+    "aandachtsfunctionarissen": "De uren bij de verslavingszorg zijn in 2023 vervallen.",
+}
+
+
+def _answers(questionnaire, pattern):
+    values = {}
+    for question, wanted in zip(questionnaire.questions, cycle(pattern)):
+        option = question.option(wanted) or question.options[1]
+        values[question.id] = (option.value, COMMENTS.get(question.id, ""))
+    return values
+
+
+def load_demo_data(store: QuestionnaireStore) -> bool:
+    """Fill an empty database; return False (and change nothing) if it has accounts already."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return False
+    gemeenten = {}
+    for code, name, province, region, inhabitants in GEMEENTEN:
+        gemeenten[code] = Gemeente(code=code, name=name, province=province, jeugdregio=region,
+                                   inhabitants=inhabitants)
+        db.session.add(gemeenten[code])
+    users = {}
+    for email, name, role, code in ACCOUNTS:
+        users[email] = User(email=email, name=name, role=role, gemeente=gemeenten.get(code))
+        users[email].set_password(DEMO_PASSWORD)
+        db.session.add(users[email])
+    db.session.flush()
+
+    for code, email in (("GM0758", "beleid@breda.example"), ("GM0344", "beleid@utrecht.example")):
+        user = users[email]
+        assessment = start_assessment(store, gemeenten[code], 2025, user, prefill=False)
+        save_answers(assessment, user, _answers(store.current, PROFILES[code]))
+        submit_assessment(assessment, user)
+    db.session.flush()
+    # Breda's 2026 check is a draft, started from 2025's answers.
+    start_assessment(store, gemeenten["GM0758"], 2026, users["beleid@breda.example"], prefill=True)
+    db.session.commit()
+    return True

@@ -1,0 +1,45 @@
+"""Error pages in Dutch."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+MESSAGES = {
+    400: ("Ongeldig verzoek", "De server kon dit verzoek niet verwerken."),
+    403: ("Geen toegang", "U heeft geen rechten voor deze pagina of handeling."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u heeft er geen toegang toe."),
+    405: ("Niet toegestaan", "Deze handeling is hier niet mogelijk."),
+    410: ("Verlopen", "Deze link is verlopen."),
+    413: ("Te groot", "Wat u verstuurde is te groot. Maak teksten korter of kies een kleiner bestand."),
+    500: ("Er ging iets mis", "Er is een fout opgetreden. Uw laatste wijziging is niet opgeslagen; probeer het opnieuw."),
+}
+CSRF_MESSAGE = (
+    "Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt of klopt niet). "
+    "Er is niets opgeslagen. Controleer uw antwoorden en verstuur het formulier opnieuw."
+)
+
+
+def _page(status: int):
+    title, text = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title, text=text), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    for status in (400, 403, 404, 405, 410, 413):
+        app.register_error_handler(status, lambda error, status=status: _page(status))
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return _page(500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if request.endpoint == "check.step":
+            from .check import render_step_after_csrf_failure
+
+            return render_step_after_csrf_failure(CSRF_MESSAGE)
+        return render_template("errors/error.html", status=400, title="Formulier verlopen",
+                               text=CSRF_MESSAGE), 400

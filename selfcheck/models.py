@@ -1,0 +1,175 @@
+"""Database models. Answers are stored per (response, question); the questionnaire
+an assessment was filled in with is kept by its fingerprint."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLES = {
+    "beleidsmedewerker": "Beleidsmedewerker",
+    "inkoper": "Inkoper",
+    "adviseur": "Adviseur",
+    "admin": "Beheerder",
+}
+GEMEENTE_ROLES = ("beleidsmedewerker", "inkoper")
+STATUSES = {"concept": "Concept", "definitief": "Definitief"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Gemeente(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(6), nullable=False, unique=True)  # CBS code, e.g. GM0758
+    name = db.Column(db.String(120), nullable=False)
+    province = db.Column(db.String(60), nullable=False, default="")
+    jeugdregio = db.Column(db.String(120), nullable=False, default="")
+    inhabitants = db.Column(db.Integer)
+
+    assessments = db.relationship(
+        "Assessment", back_populates="gemeente", order_by="Assessment.year.desc()"
+    )
+
+    __table_args__ = (
+        CheckConstraint("inhabitants IS NULL OR inhabitants >= 0", name="inhabitants_positive"),
+    )
+
+
+class User(UserMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    name = db.Column(db.String(120), nullable=False)
+    password_hash = db.Column(db.String(255))  # None until the user accepts the invitation
+    role = db.Column(db.String(20), nullable=False)
+    gemeente_id = db.Column(db.Integer, db.ForeignKey("gemeente.id"))
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    gemeente = db.relationship("Gemeente", lazy="joined")  # every page header shows it
+
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('beleidsmedewerker', 'inkoper', 'adviseur', 'admin')", name="role_known"
+        ),
+        # Gemeente staff belong to exactly one gemeente; national roles to none.
+        CheckConstraint(
+            "(role IN ('beleidsmedewerker', 'inkoper')) = (gemeente_id IS NOT NULL)",
+            name="gemeente_matches_role",
+        ),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]
+
+    @property
+    def sees_all_gemeenten(self) -> bool:
+        return self.role in ("adviseur", "admin")
+
+    def can_view(self, gemeente_id: int) -> bool:
+        return self.sees_all_gemeenten or self.gemeente_id == gemeente_id
+
+    def can_edit(self, gemeente_id: int) -> bool:
+        return self.role == "beleidsmedewerker" and self.gemeente_id == gemeente_id
+
+
+class QuestionnaireVersion(db.Model):
+    """The exact questionnaire text an assessment was filled in with."""
+
+    fingerprint = db.Column(db.String(64), primary_key=True)
+    version = db.Column(db.String(40), nullable=False)
+    source = db.Column(db.Text, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class Assessment(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    gemeente_id = db.Column(db.Integer, db.ForeignKey("gemeente.id"), nullable=False)
+    year = db.Column(db.Integer, nullable=False)
+    status = db.Column(db.String(12), nullable=False, default="concept")
+    questionnaire_fingerprint = db.Column(
+        db.String(64), db.ForeignKey("questionnaire_version.fingerprint"), nullable=False
+    )
+    created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    submitted_at = db.Column(db.DateTime)
+    submitted_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+
+    gemeente = db.relationship("Gemeente", back_populates="assessments", lazy="joined")
+    questionnaire_version = db.relationship("QuestionnaireVersion")
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    submitted_by = db.relationship("User", foreign_keys=[submitted_by_id])
+    responses = db.relationship("Response", back_populates="assessment", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("gemeente_id", "year", name="uq_assessment_gemeente_year"),
+        CheckConstraint("status IN ('concept', 'definitief')", name="status_known"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_plausible"),
+    )
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "definitief"
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+
+class Response(db.Model):
+    """One set of answers to an assessment.
+
+    Today every assessment has one shared response of its gemeente
+    (respondent_id NULL); several respondents can each get their own later.
+    """
+
+    id = db.Column(db.Integer, primary_key=True)
+    assessment_id = db.Column(db.Integer, db.ForeignKey("assessment.id"), nullable=False)
+    respondent_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+
+    assessment = db.relationship("Assessment", back_populates="responses")
+    answers = db.relationship("Answer", back_populates="response", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "respondent_id", name="uq_response_assessment_respondent"),
+        Index(
+            "uq_response_shared",
+            "assessment_id",
+            unique=True,
+            sqlite_where=db.text("respondent_id IS NULL"),
+            postgresql_where=db.text("respondent_id IS NULL"),
+        ),
+    )
+
+
+class Answer(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    response_id = db.Column(db.Integer, db.ForeignKey("response.id"), nullable=False)
+    question_id = db.Column(db.String(64), nullable=False)
+    value = db.Column(db.String(64))  # None: only a comment so far
+    comment = db.Column(db.Text, nullable=False, default="")
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+
+    response = db.relationship("Response", back_populates="answers")
+
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id", name="uq_answer_response_question"),
+    )

@@ -1,0 +1,63 @@
+"""The report object: everything a results page or PDF shows, as plain values.
+
+Pure: built from a questionnaire and stored answer values, without Flask or a database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from .advice import Advice, recommend
+from .questionnaire import Option, Question, Questionnaire
+from .scoring import Result, score
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    question: Question
+    option: Option | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class Report:
+    questionnaire: Questionnaire
+    gemeente: str
+    year: int
+    submitted: bool
+    result: Result
+    advice: tuple[Advice, ...]
+    answers: Mapping[str, AnsweredQuestion]
+
+    @property
+    def top_advice(self) -> tuple[Advice, ...]:
+        return self.advice[:3]
+
+    def advice_for(self, domain_id: str) -> tuple[Advice, ...]:
+        return tuple(a for a in self.advice if a.recommendation.domain_id == domain_id)
+
+
+def build_report(
+    questionnaire: Questionnaire,
+    values: Mapping[str, tuple[str | None, str]],
+    *,
+    gemeente: str,
+    year: int,
+    submitted: bool,
+) -> Report:
+    """`values` maps question id to (option value or None, comment)."""
+    result = score(questionnaire, {qid: v for qid, (v, _) in values.items() if v is not None})
+    answers = {}
+    for question in questionnaire.questions:
+        value, comment = values.get(question.id, (None, ""))
+        option = question.option(value) if value is not None else None
+        answers[question.id] = AnsweredQuestion(question, option, comment)
+    return Report(
+        questionnaire=questionnaire,
+        gemeente=gemeente,
+        year=year,
+        submitted=submitted,
+        result=result,
+        advice=tuple(recommend(result)),
+        answers=answers,
+    )

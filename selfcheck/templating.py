@@ -1,0 +1,37 @@
+"""Template filters shared by the web pages and the PDF."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from functools import lru_cache
+
+from flask import Flask
+from markupsafe import Markup
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+def nl_date(value: date | datetime | None) -> str:
+    """Dutch long date: 22 november 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def nl_number(value: int | None) -> str:
+    """Dutch thousands separator: 184.000."""
+    return "" if value is None else f"{value:,}".replace(",", ".")
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(nl_date)
+    app.add_template_filter(nl_number)
+
+    @lru_cache(maxsize=4096)
+    def answer_options(question, selected: str | None, disabled: bool) -> Markup:
+        """The radio group of a question; cached because it is most of a domain page's work."""
+        template = app.jinja_env.get_template("check/_answer_options.html")
+        return Markup(template.module.answer_options(question, selected, disabled))
+
+    app.add_template_global(answer_options)
