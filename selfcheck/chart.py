@@ -9,6 +9,7 @@ from typing import Sequence
 @dataclass(frozen=True)
 class Axis:
     label: str
+    lines: tuple[str, ...]        # the label wrapped to fit beside the chart
     score: int | None
     end: tuple[float, float]      # outer end of the axis (score 100)
     point: tuple[float, float] | None  # the score on this axis
@@ -30,9 +31,19 @@ def _at(center, radius, angle):
     return (round(center[0] + radius * cos(angle), 1), round(center[1] + radius * sin(angle), 1))
 
 
+def wrap(label: str, width: int = 18) -> tuple[str, ...]:
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return tuple(lines)
+
+
 def radar(scores: Sequence[tuple[str, int | None]], radius: float = 110) -> Radar:
-    width, height = int(2 * radius + 240), int(2 * radius + 80)
-    center = (width / 2, height / 2 + 5)
+    width, height = int(2 * radius + 300), int(2 * radius + 110)
+    center = (width / 2, height / 2)
     angles = [-pi / 2 + 2 * pi * i / len(scores) for i in range(len(scores))]
     axes = []
     for (label, value), angle in zip(scores, angles):
@@ -40,10 +51,11 @@ def radar(scores: Sequence[tuple[str, int | None]], radius: float = 110) -> Rada
         anchor = "middle" if abs(label_x) < 0.2 else ("start" if label_x > 0 else "end")
         axes.append(Axis(
             label=label,
+            lines=wrap(label),
             score=value,
             end=_at(center, radius, angle),
             point=None if value is None else _at(center, radius * value / 100, angle),
-            label_at=_at(center, radius + 16, angle),
+            label_at=_at(center, radius + 14, angle),
             anchor=anchor,
         ))
     rings = tuple(

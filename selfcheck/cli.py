@@ -95,6 +95,20 @@ def register_user_commands(app: Flask) -> None:
             raise click.ClickException(str(error))
         click.echo(f"Account aangemaakt: {user.email} ({user.role_label}).")
 
+    @app.cli.command("import-gemeenten")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def import_gemeenten_command(path):
+        """Importeer gemeenten uit een CBS-lijst (CSV met GemeentecodeGM en Gemeentenaam)."""
+        from .cbs import apply_import, parse_cbs_csv
+        from .extensions import db
+
+        result = parse_cbs_csv(Path(path).read_text(encoding="utf-8-sig"))
+        if result.problems:
+            raise click.ClickException("Niets geïmporteerd:\n" + "\n".join(f"  - {p}" for p in result.problems))
+        apply_import(result)
+        db.session.commit()
+        click.echo(f"{result.created} gemeenten toegevoegd, {result.updated} bijgewerkt.")
+
     @app.cli.command("load-demo")
     def load_demo_command():
         """Laad demogegevens (gemeenten, demo-accounts, voorbeeldchecks) in een lege database."""

@@ -1,6 +1,7 @@
 """Demo data for a first look: gemeenten, one account per role, and example checks."""
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import cycle
 
 from sqlalchemy import func, select
@@ -68,6 +69,7 @@ def load_demo_data(store: QuestionnaireStore) -> bool:
         assessment = start_assessment(store, gemeenten[code], 2025, user, prefill=False)
         save_answers(assessment, user, _answers(store.current, PROFILES[code]))
         submit_assessment(assessment, user)
+        assessment.submitted_at = assessment.updated_at = datetime(2025, 11, 14, 10, 30)
     db.session.flush()
     # Breda's 2026 check is a draft, started from 2025's answers.
     start_assessment(store, gemeenten["GM0758"], 2026, users["beleid@breda.example"], prefill=True)

@@ -112,7 +112,8 @@ class Assessment(db.Model):
     submitted_at = db.Column(db.DateTime)
     submitted_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
 
-    gemeente = db.relationship("Gemeente", back_populates="assessments", lazy="joined")
+    # Plain lazy load: for gemeente staff the gemeente is already in the identity map (User.gemeente).
+    gemeente = db.relationship("Gemeente", back_populates="assessments")
     questionnaire_version = db.relationship("QuestionnaireVersion")
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     submitted_by = db.relationship("User", foreign_keys=[submitted_by_id])

@@ -29,9 +29,13 @@ def register(app: Flask) -> None:
     app.add_template_filter(nl_number)
 
     @lru_cache(maxsize=4096)
-    def answer_options(question, selected: str | None, disabled: bool) -> Markup:
-        """The radio group of a question; cached because it is most of a domain page's work."""
-        template = app.jinja_env.get_template("check/_answer_options.html")
-        return Markup(template.module.answer_options(question, selected, disabled))
+    def cached_macro(name: str, *args) -> Markup:
+        """A macro of check/_question.html, rendered once per argument set.
 
-    app.add_template_global(answer_options)
+        The arguments are frozen questionnaire objects and plain values, so the output
+        can never depend on anything else; a domain page is mostly these fragments.
+        """
+        module = app.jinja_env.get_template("check/_question.html").module
+        return Markup(getattr(module, name)(*args))
+
+    app.add_template_global(cached_macro)

@@ -95,3 +95,15 @@ def test_upload_too_large_gets_dutch_error(browser, admin):
                                    content_type="multipart/form-data; boundary=grens")
     assert response.status_code == 413
     assert "te groot" in response.get_data(as_text=True)
+
+
+def test_import_gemeenten_command(runner, tmp_path):
+    good = tmp_path / "gemeenten.csv"
+    good.write_text("GemeentecodeGM;Gemeentenaam\nGM0758;Breda\nGM0344;Utrecht\n", encoding="utf-8")
+    result = runner.invoke(args=["import-gemeenten", str(good)])
+    assert result.exit_code == 0 and "2 gemeenten toegevoegd" in result.output
+    bad = tmp_path / "fout.csv"
+    bad.write_text("GemeentecodeGM;Gemeentenaam\nGM07;Breda\n", encoding="utf-8")
+    result = runner.invoke(args=["import-gemeenten", str(bad)])
+    assert result.exit_code == 1 and "Regel 2: ongeldige gemeentecode 'GM07'." in result.output
+    assert db.session.query(Gemeente).count() == 2
