@@ -84,11 +84,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, auth, check
+    from . import admin, auth, check, reports
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(admin.bp)
+    reports.init_app(app, ROOT)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -109,6 +109,24 @@ def register_user_commands(app: Flask) -> None:
         db.session.commit()
         click.echo(f"{result.created} gemeenten toegevoegd, {result.updated} bijgewerkt.")
 
+    @app.cli.command("report")
+    @click.argument("assessment_id", type=int)
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+                  help="Het PDF-bestand om te schrijven")
+    @click.option("--kind", type=click.Choice(["rapport", "inkoop"]), default="rapport", show_default=True)
+    def report_command(assessment_id, output, kind):
+        """Schrijf het PDF-rapport van een check (voor batchgebruik)."""
+        from .extensions import db
+        from .models import Assessment
+        from .reports import report_pdf
+
+        assessment = db.session.get(Assessment, assessment_id)
+        if assessment is None:
+            raise click.ClickException(f"Er is geen check met nummer {assessment_id}.")
+        pdf = report_pdf(assessment, kind)
+        Path(output).write_bytes(pdf)
+        click.echo(f"{output}: {len(pdf) // 1024} kB")
+
     @app.cli.command("load-demo")
     def load_demo_command():
         """Laad demogegevens (gemeenten, demo-accounts, voorbeeldchecks) in een lege database."""

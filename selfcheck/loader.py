@@ -141,8 +141,10 @@ class _Builder:
             self.problem("version", "ontbrekende versie")
         scoring = self.mapping(root.get("scoring", {}), "scoring")
         min_coverage = self.number(scoring, "min_coverage", "scoring", default=0.5, minimum=0)
-        if isinstance(min_coverage, (int, float)) and min_coverage > 1:
-            self.problem("scoring.min_coverage", "moet tussen 0 en 1 liggen")
+        gap_below = self.number(scoring, "gap_below", "scoring", default=0.6, minimum=0)
+        for key, value in (("min_coverage", min_coverage), ("gap_below", gap_below)):
+            if isinstance(value, (int, float)) and value > 1:
+                self.problem(f"scoring.{key}", "moet tussen 0 en 1 liggen")
 
         levels = self.levels(root.get("levels"))
         scales = self.scales(root.get("scales", {}))
@@ -165,6 +167,7 @@ class _Builder:
             introduction=introduction,
             fingerprint=fingerprint(self.data),
             min_coverage=float(min_coverage),
+            gap_below=float(gap_below),
             levels=levels,
             domains=domains,
             recommendations=recommendations,
@@ -284,7 +287,22 @@ class _Builder:
             source=self.text(node, "source", place),
             weight=float(weight or 1),
             domain_id=domain_id,
+            requirements=self.texts(node, "requirements", place),
         )
+
+    def texts(self, node: dict, key: str, place: str) -> tuple[str, ...]:
+        """An optional list of Dutch texts."""
+        raw = node.get(key, [])
+        if not isinstance(raw, list):
+            self.problem(f"{place}.{key}", "verwacht een lijst met teksten")
+            return ()
+        texts = []
+        for i, value in enumerate(raw):
+            if not isinstance(value, str) or not value.strip():
+                self.problem(f"{place}.{key}[{i}]", "ontbrekende tekst")
+            else:
+                texts.append(" ".join(value.split()))
+        return tuple(texts)
 
     def priorities(self, raw: Any) -> dict[int, str]:
         node = self.mapping(raw, "priorities")

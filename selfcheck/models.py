@@ -85,6 +85,10 @@ class User(UserMixin, db.Model):
     def can_view(self, gemeente_id: int) -> bool:
         return self.sees_all_gemeenten or self.gemeente_id == gemeente_id
 
+    def can_download_report(self, gemeente_id: int) -> bool:
+        """Gemeente staff of their own gemeente, and advisers; admins manage, they do not report."""
+        return self.role == "adviseur" or (self.role in GEMEENTE_ROLES and self.gemeente_id == gemeente_id)
+
     def can_edit(self, gemeente_id: int) -> bool:
         return self.role == "beleidsmedewerker" and self.gemeente_id == gemeente_id
 

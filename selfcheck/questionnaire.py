@@ -30,6 +30,7 @@ class Question:
     source: str
     weight: float = 1.0
     domain_id: str = ""
+    requirements: tuple[str, ...] = ()  # contract or subsidy clauses for the procurement annex
 
     @property
     def max_score(self) -> float:
@@ -95,6 +96,7 @@ class Questionnaire:
     introduction: str
     fingerprint: str
     min_coverage: float
+    gap_below: float
     levels: tuple[Level, ...]
     domains: tuple[Domain, ...]
     recommendations: tuple[Recommendation, ...]

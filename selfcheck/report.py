@@ -9,7 +9,7 @@ from typing import Mapping
 
 from .advice import Advice, recommend
 from .questionnaire import Option, Question, Questionnaire
-from .scoring import Result, score
+from .scoring import QuestionResult, Result, score
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,16 @@ class Report:
 
     def advice_for(self, domain_id: str) -> tuple[Advice, ...]:
         return tuple(a for a in self.advice if a.recommendation.domain_id == domain_id)
+
+    @property
+    def procurement(self) -> tuple[QuestionResult, ...]:
+        """Questions with contract clauses that are not (known to be) arranged: the procurement annex."""
+        return tuple(
+            q
+            for d in self.result.domains
+            for q in d.questions
+            if q.question.requirements and q not in d.strengths
+        )
 
 
 def build_report(

@@ -52,6 +52,22 @@ class DomainResult:
     exact_score: Fraction | None  # 0..100, None when coverage is too low
     coverage: Fraction
     level: Level | None
+    gap_below: Fraction
+
+    @property
+    def strengths(self) -> tuple[QuestionResult, ...]:
+        """What goes well: scored answers at or above the gap threshold."""
+        return tuple(q for q in self.questions if q.points is not None and q.points >= self.gap_below)
+
+    @property
+    def gaps(self) -> tuple[QuestionResult, ...]:
+        """What is missing in policy: scored answers below the threshold."""
+        return tuple(q for q in self.questions if q.points is not None and q.points < self.gap_below)
+
+    @property
+    def unknowns(self) -> tuple[QuestionResult, ...]:
+        """Gaps in knowledge: 'weet ik niet'."""
+        return tuple(q for q in self.questions if q.unknown)
 
     @property
     def score(self) -> int | None:
@@ -130,7 +146,8 @@ def score_domain(questionnaire: Questionnaire, domain: Domain, answers: Answers)
     if scored and coverage >= Fraction(questionnaire.min_coverage).limit_denominator(1000):
         exact = 100 * sum(w * p for w, p in scored) / scored_weight
     level = None if exact is None else questionnaire.level_for(round_half_up(exact))
-    return DomainResult(domain, results, exact, coverage, level)
+    gap_below = Fraction(questionnaire.gap_below).limit_denominator(1000)
+    return DomainResult(domain, results, exact, coverage, level, gap_below)
 
 
 def score(questionnaire: Questionnaire, answers: Answers) -> Result:

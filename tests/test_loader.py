@@ -168,3 +168,18 @@ def test_fingerprint_ignores_layout_but_not_content():
     changed = small_data()
     changed["domains"][0]["questions"][0]["text"] = "Andere tekst?"
     assert small_questionnaire(changed).fingerprint != base.fingerprint
+
+
+def test_requirements_must_be_texts():
+    data = small_data()
+    data["domains"][0]["questions"][0]["requirements"] = ["Eis een.", ""]
+    data["domains"][0]["questions"][1]["requirements"] = "geen lijst"
+    problems = problems_of(data)
+    assert "domains[0].questions[0].requirements[1]: ontbrekende tekst" in problems
+    assert "domains[0].questions[1].requirements: verwacht een lijst met teksten" in problems
+
+
+def test_shipped_requirements_cover_procurement_domains():
+    questionnaire = load_questionnaire(ROOT / "questions.yaml")
+    for domain_id in ("inkoop", "opdrachtgeverschap"):
+        assert all(q.requirements for q in questionnaire.domain(domain_id).questions), domain_id

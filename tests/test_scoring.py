@@ -123,3 +123,11 @@ def test_real_questionnaire_all_best_and_all_worst():
     assert score(questionnaire, best).score == 100
     assert score(questionnaire, best).level.id == questionnaire.levels[-1].id
     assert score(questionnaire, worst).score == 0
+
+
+def test_strengths_gaps_and_unknowns(questionnaire):
+    # gap_below defaults to 0.6: deels (1/3) is a gap, vastgelegd (2/3) is not
+    result = score(questionnaire, {"a1": "vastgelegd", "a2": "deels", "a3": "weet_niet"}).domain("a")
+    assert [q.question.id for q in result.strengths] == ["a1"]
+    assert [q.question.id for q in result.gaps] == ["a2"]
+    assert [q.question.id for q in result.unknowns] == ["a3"]

@@ -1,0 +1,120 @@
+"""The PDF report and its procurement annex: download, cache, and the batch command."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, render_template
+from flask_login import current_user, login_required
+
+from .access import visible_assessment
+from .assessments import report_for
+from .chart import radar
+from .models import Assessment
+
+bp = Blueprint("report", __name__)
+
+KINDS = {
+    # kind: (template, file name prefix)
+    "rapport": ("report/report.html", "kopp-kov-beleidscheck"),
+    "inkoop": ("report/procurement.html", "kopp-kov-inkoopeisen"),
+}
+# Files whose content shapes a PDF; their hash is part of every cache key.
+RENDER_INPUTS = ("templates/report/*", "templates/partials/*", "static/report/*",
+                 "selfcheck/report.py", "selfcheck/advice.py", "selfcheck/scoring.py",
+                 "selfcheck/chart.py", "selfcheck/templating.py", "selfcheck/reports.py")
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "gemeente"
+
+
+def filename(assessment: Assessment, kind: str) -> str:
+    return f"{KINDS[kind][1]}-{slug(assessment.gemeente.name)}-{assessment.year}.pdf"
+
+
+class ReportCache:
+    """Rendered PDFs on disk, shared by all workers, keyed by everything that shapes them."""
+
+    def __init__(self, folder: Path, root: Path):
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        for pattern in RENDER_INPUTS:
+            for path in sorted(root.glob(pattern)):
+                digest.update(path.read_bytes())
+        self.version = digest.hexdigest()[:16]
+
+    def key(self, assessment: Assessment, kind: str) -> str:
+        parts = (assessment.id, kind, assessment.updated_at.isoformat(), assessment.status,
+                 assessment.questionnaire_fingerprint, assessment.gemeente.name, self.version)
+        return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+
+    def _path(self, assessment_id: int, kind: str, key: str) -> Path:
+        return self.folder / f"{assessment_id}-{kind}-{key}.pdf"
+
+    def get(self, assessment: Assessment, kind: str) -> bytes | None:
+        path = self._path(assessment.id, kind, self.key(assessment, kind))
+        return path.read_bytes() if path.exists() else None
+
+    def put(self, assessment: Assessment, kind: str, pdf: bytes) -> None:
+        key = self.key(assessment, kind)
+        for old in self.folder.glob(f"{assessment.id}-{kind}-*.pdf"):
+            old.unlink(missing_ok=True)  # earlier versions of this report
+        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as file:
+            file.write(pdf)
+        os.replace(tmp, self._path(assessment.id, kind, key))  # atomic: readers never see half a file
+
+
+def report_html(assessment: Assessment, kind: str) -> str:
+    report = report_for(current_app.extensions["questionnaire_store"], assessment)
+    chart = radar([(d.domain.title, d.score) for d in report.result.domains])
+    svg = render_template("partials/_radar.svg", chart=chart)
+    alt = "Radardiagram van de scores per domein: " + "; ".join(
+        f"{a.label} {a.score if a.score is not None else 'geen score'}" for a in chart.axes) + "."
+    return render_template(
+        KINDS[kind][0],
+        report=report,
+        report_date=assessment.submitted_at or assessment.updated_at,
+        chart_data_url="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+        chart_alt=alt,
+    )
+
+
+def report_pdf(assessment: Assessment, kind: str = "rapport") -> bytes:
+    """The PDF of an assessment: from the cache when nothing changed, else rendered in-process."""
+    cache: ReportCache = current_app.extensions["report_cache"]
+    pdf = cache.get(assessment, kind)
+    if pdf is None:
+        pdf = current_app.extensions["pdf_renderer"].render(report_html(assessment, kind))
+        cache.put(assessment, kind, pdf)
+    return pdf
+
+
+@bp.get("/checks/<int:assessment_id>/<any(rapport, inkoop):kind>.pdf")
+@login_required
+def download(assessment_id: int, kind: str):
+    assessment = visible_assessment(assessment_id)
+    if not current_user.can_download_report(assessment.gemeente_id):
+        abort(403)
+    pdf = report_pdf(assessment, kind)
+    return pdf, 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'attachment; filename="{filename(assessment, kind)}"',
+        "Cache-Control": "private, no-store",
+    }
+
+
+def init_app(app: Flask, root: Path) -> None:
+    from .pdf import PdfRenderer
+
+    app.extensions["pdf_renderer"] = PdfRenderer(Path(app.static_folder))
+    app.extensions["report_cache"] = ReportCache(Path(app.instance_path) / "report-cache", root)
+    app.register_blueprint(bp)
