@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -91,6 +92,8 @@ def step(assessment_id: int, number: int):
         abort(404)
     domain = questionnaire.domains[number - 1]
     if request.method == "POST" and assessment.submitted:
+        if request.form.get("action") == "autosave":
+            return jsonify(saved=False, message="Deze check is definitief en kan niet meer worden gewijzigd."), 409
         flash("Deze check is definitief en kan niet meer worden gewijzigd.", "error")
         return redirect(url_for("check.step", assessment_id=assessment.id, number=number))
 
@@ -99,14 +102,20 @@ def step(assessment_id: int, number: int):
 
     form_class = domain_form_class(questionnaire, domain)
     form = form_class()
+    autosave = request.form.get("action") == "autosave"
     unexpected = _unexpected_fields(form)
     if unexpected:
         form.form_errors.append(
             "Het formulier bevat velden die niet bij deze stap horen ("
             + ", ".join(sorted(unexpected)[:5]) + "). Er is niets opgeslagen."
         )
+        if autosave:
+            return jsonify(saved=False, message=form.form_errors[0]), 400
         return _render_step(assessment, questionnaire, number, _form_states(form, domain), form), 400
     if not form.validate():
+        if autosave:
+            return jsonify(saved=False, errors=form.errors,
+                           message="Niet opgeslagen: controleer de gemarkeerde vragen en gebruik de knop Opslaan."), 422
         return _render_step(assessment, questionnaire, number, _form_states(form, domain), form), 422
 
     values = {
@@ -115,6 +124,8 @@ def step(assessment_id: int, number: int):
     }
     save_answers(assessment, current_user, values)
     db.session.commit()
+    if autosave:
+        return jsonify(saved=True, message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}")
     flash(f"Uw antwoorden bij {domain.title} zijn opgeslagen.", "success")
     action = request.form.get("action")
     if action == "next" and number < len(questionnaire.domains):
@@ -126,7 +137,7 @@ def step(assessment_id: int, number: int):
     return redirect(url_for("check.step", assessment_id=assessment.id, number=number))
 
 
-ALLOWED_EXTRA_FIELDS = {"csrf_token", "action"}
+ALLOWED_EXTRA_FIELDS = {"csrf_token", "action"}  # action: previous, save, next or autosave
 
 
 def _unexpected_fields(form) -> set[str]:

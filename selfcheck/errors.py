@@ -1,7 +1,7 @@
 """Error pages in Dutch."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
@@ -37,6 +37,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.form.get("action") == "autosave":
+            return jsonify(saved=False, message=CSRF_MESSAGE), 400
         if request.endpoint == "check.step":
             from .check import render_step_after_csrf_failure
 
