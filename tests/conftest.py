@@ -1,6 +1,7 @@
 """Fixtures in layers: the questionnaire, an app on a fresh database file, clients, and builders."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -19,33 +20,59 @@ def questionnaire():
     return load_questionnaire(ROOT / "questions.yaml")
 
 
+# Set TEST_DATABASE_URL (e.g. postgresql+psycopg://root@127.0.0.1:5432/test) to run the
+# suite against PostgreSQL; by default every test gets a fresh SQLite file.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _config(uri: str) -> dict:
+    return {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": uri}
+
+
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory):
-    """A database file built by the real migrations once; each test gets a copy."""
+    """A database built by the real migrations once per session.
+
+    SQLite: a template file that each test copies. PostgreSQL: the schema is rebuilt
+    once, and each test starts from empty tables.
+    """
     from flask_migrate import upgrade
 
-    folder = tmp_path_factory.mktemp("template")
-    path = folder / "template.db"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        from selfcheck.extensions import db
+    from selfcheck.extensions import db
 
+    uri = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
+    app = create_app(_config(uri))
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         upgrade()
-        db.engine.dispose()  # closing the last connection folds SQLite's WAL into the file
-    return path
+        db.engine.dispose()  # SQLite: closing the last connection folds the WAL into the file
+    return uri
+
+
+def _empty_tables(db) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch, migrated_database):
-    monkeypatch.setenv("SELFCHECK_INSTANCE", str(tmp_path / "instance"))
-    database = tmp_path / "test.db"
-    shutil.copy(migrated_database, database)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
-    with app.app_context():
-        yield app
-        from selfcheck.extensions import db
+    from selfcheck.extensions import db
 
+    monkeypatch.setenv("SELFCHECK_INSTANCE", str(tmp_path / "instance"))
+    if TEST_DATABASE_URL:
+        uri = migrated_database
+    else:
+        database = tmp_path / "test.db"
+        shutil.copy(migrated_database, database)
+        uri = f"sqlite:///{database}"
+    app = create_app(_config(uri))
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            _empty_tables(db)
+        yield app
         db.session.remove()
         db.engine.dispose()
 

@@ -54,3 +54,4 @@ def test_an_assessment_keeps_its_own_questionnaire(app, make_gemeente, make_user
         assert report.questionnaire.fingerprint == old_fingerprint
         assert report.questionnaire.questions[0].text == first.text
         database.session.remove()
+        database.engine.dispose()
