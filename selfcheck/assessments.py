@@ -4,6 +4,7 @@ Helpers change the session but never commit: the view decides when to commit.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -84,28 +85,65 @@ def start_assessment(
     return assessment
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """An answer someone else changed after the version a save was based on."""
+
+    question_id: str
+    value: str | None
+    comment: str
+    by: str
+
+
+class ConflictError(Exception):
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(", ".join(c.question_id for c in conflicts))
+        self.conflicts = conflicts
+
+
 def save_answers(
-    assessment: Assessment, user: User, values: dict[str, tuple[str | None, str]]
+    assessment: Assessment,
+    user: User,
+    values: dict[str, tuple[str | None, str]],
+    base_version: int | None = None,
 ) -> int:
-    """Store the given answers; return how many changed. Empty (None, '') removes an answer."""
+    """Store the given answers; return how many changed. Empty (None, '') removes an answer.
+
+    With `base_version` (the assessment version the user's page showed), an answer that
+    someone else changed since then and that this save would change again raises
+    ConflictError and nothing is stored; other answers merge. The flush then raises the
+    assessment's version only if nobody saved in between (SQLAlchemy's version check).
+    """
     if assessment.submitted:
         raise ValueError("a submitted assessment is read-only")
     response = shared_response(assessment)
     existing = {a.question_id: a for a in response.answers}
+    if base_version is not None:
+        conflicts = [
+            Conflict(qid, answer.value, answer.comment, answer.updated_by.name if answer.updated_by else "")
+            for qid, posted in values.items()
+            if (answer := existing.get(qid)) is not None
+            and answer.version > base_version
+            and (answer.value, answer.comment) != posted
+        ]
+        if conflicts:
+            raise ConflictError(conflicts)
+    new_version = assessment.version + 1
     changed = 0
     for qid, (value, comment) in values.items():
         answer = existing.get(qid)
         if answer is None:
             if value is None and not comment:
                 continue
-            response.answers.append(Answer(question_id=qid, value=value, comment=comment, updated_by_id=user.id))
+            response.answers.append(Answer(question_id=qid, value=value, comment=comment,
+                                           updated_by_id=user.id, version=new_version))
         elif (answer.value, answer.comment) == (value, comment):
             continue
         elif value is None and not comment:
             db.session.delete(answer)
         else:
             answer.value, answer.comment = value, comment
-            answer.updated_at, answer.updated_by_id = utcnow(), user.id
+            answer.updated_at, answer.updated_by_id, answer.version = utcnow(), user.id, new_version
         changed += 1
     if changed:
         assessment.updated_at = utcnow()

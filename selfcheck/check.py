@@ -1,6 +1,7 @@
 """The check itself: start, fill in page by page, review, submit, results."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,9 +9,17 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .access import visible_assessment, visible_gemeente
-from .assessments import answer_values, report_for, save_answers, start_assessment, submit_assessment
+from .assessments import (
+    ConflictError,
+    answer_values,
+    report_for,
+    save_answers,
+    start_assessment,
+    submit_assessment,
+)
 from .chart import radar
 from .extensions import db
 from .forms import COMMENT_MAX, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
@@ -100,32 +109,44 @@ def step(assessment_id: int, number: int):
     if request.method == "GET":
         return _render_step(assessment, questionnaire, number, _stored_states(assessment, domain))
 
-    form_class = domain_form_class(questionnaire, domain)
-    form = form_class()
-    autosave = request.form.get("action") == "autosave"
-    unexpected = _unexpected_fields(form)
+    form = domain_form_class(questionnaire, domain)()
+    unexpected = _unexpected_fields(form, domain)
     if unexpected:
-        form.form_errors.append(
-            "Het formulier bevat velden die niet bij deze stap horen ("
-            + ", ".join(sorted(unexpected)[:5]) + "). Er is niets opgeslagen."
-        )
-        if autosave:
-            return jsonify(saved=False, message=form.form_errors[0]), 400
-        return _render_step(assessment, questionnaire, number, _form_states(form, domain), form), 400
+        return _refused(assessment, questionnaire, number, form, 400,
+                        "Het formulier bevat velden die niet bij deze stap horen ("
+                        + ", ".join(sorted(unexpected)[:5]) + "). Er is niets opgeslagen.")
+    base_version = request.form.get("version", type=int)
+    if base_version is None:
+        return _refused(assessment, questionnaire, number, form, 400,
+                        "Het formulier mist zijn versienummer. Er is niets opgeslagen; laad de pagina opnieuw.")
     if not form.validate():
-        if autosave:
-            return jsonify(saved=False, errors=form.errors,
-                           message="Niet opgeslagen: controleer de gemarkeerde vragen en gebruik de knop Opslaan."), 422
-        return _render_step(assessment, questionnaire, number, _form_states(form, domain), form), 422
+        return _refused(assessment, questionnaire, number, form, 422)
 
-    values = {
-        q.id: (form[answer_field_name(q.id)].data, form[comment_field_name(q.id)].data)
-        for q in domain.questions
-    }
-    save_answers(assessment, current_user, values)
-    db.session.commit()
+    # Only what the user edited on this page is saved, so a colleague's newer answers to the
+    # other questions merge instead of being overwritten with what this page once showed.
+    edited = {}
+    for q in domain.questions:
+        posted = (form[answer_field_name(q.id)].data, form[comment_field_name(q.id)].data)
+        if answer_token(*posted) != request.form.get(_original_field(q.id)):
+            edited[q.id] = posted
+    try:
+        save_answers(assessment, current_user, edited, base_version)
+        db.session.commit()
+    except ConflictError as error:
+        db.session.rollback()
+        return _refused(assessment, questionnaire, number, form, 409, _conflict_message(questionnaire, error),
+                        rebase=True)
+    except StaleDataError:  # someone saved between our check and our commit
+        db.session.rollback()
+        return _refused(assessment, questionnaire, number, form, 409,
+                        "Iemand anders sloeg op hetzelfde moment antwoorden op. Er is niets opgeslagen; "
+                        "controleer uw antwoorden en sla opnieuw op.")
+    autosave = request.form.get("action") == "autosave"
     if autosave:
-        return jsonify(saved=True, message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}")
+        # The page stays open: give it the new version and originals, so its next save builds on this one.
+        return jsonify(saved=True, message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}",
+                       version=assessment.version,
+                       originals={_original_field(qid): answer_token(*v) for qid, v in edited.items()})
     flash(f"Uw antwoorden bij {domain.title} zijn opgeslagen.", "success")
     action = request.form.get("action")
     if action == "next" and number < len(questionnaire.domains):
@@ -137,11 +158,50 @@ def step(assessment_id: int, number: int):
     return redirect(url_for("check.step", assessment_id=assessment.id, number=number))
 
 
-ALLOWED_EXTRA_FIELDS = {"csrf_token", "action"}  # action: previous, save, next or autosave
+# action: previous, save, next or autosave; version: the assessment version the page showed;
+# plus an o_<question id> per question (see answer_token)
+ALLOWED_EXTRA_FIELDS = {"csrf_token", "action", "version"}
 
 
-def _unexpected_fields(form) -> set[str]:
-    return set(request.form) - set(form._fields) - ALLOWED_EXTRA_FIELDS
+def _refused(assessment, questionnaire, number, form, status, message=None, *, rebase=False):
+    """A save that stored nothing: JSON for autosave, else the page again with everything typed.
+
+    The page keeps the version it was based on, so saving again still detects conflicts,
+    unless `rebase`: after a reported conflict, saving again deliberately wins.
+    """
+    if message:
+        form.form_errors.append(message)
+    if request.form.get("action") == "autosave":
+        text = form.form_errors[0] if form.form_errors else (
+            "Niet opgeslagen: controleer de gemarkeerde vragen en gebruik de knop Opslaan.")
+        return jsonify(saved=False, message=text, errors={k: v for k, v in form.errors.items() if k}), status
+    domain = questionnaire.domains[number - 1]
+    if rebase:  # the page now stands on the current answers
+        return _render_step(assessment, questionnaire, number,
+                            _form_states(form, domain, _current_tokens(assessment, domain)), form), status
+    version = request.form.get("version", type=int)
+    return _render_step(assessment, questionnaire, number, _form_states(form, domain), form, version), status
+
+
+def _current_tokens(assessment, domain) -> dict[str, str]:
+    return {qid: state.original for qid, state in _stored_states(assessment, domain).items()}
+
+
+def _conflict_message(questionnaire, error: ConflictError) -> str:
+    parts = []
+    for conflict in error.conflicts:
+        question = questionnaire.question(conflict.question_id)
+        option = question.option(conflict.value) if conflict.value else None
+        parts.append(f"‘{question.text}’ is intussen door {conflict.by or 'iemand anders'} gewijzigd in "
+                     f"‘{option.label if option else 'geen antwoord'}’"
+                     + (f" met toelichting ‘{conflict.comment}’" if conflict.comment else ""))
+    return ("Niet opgeslagen, want een collega wijzigde intussen dezelfde vragen: " + "; ".join(parts)
+            + ". Uw eigen invoer staat hieronder. Sla opnieuw op om die te bewaren.")
+
+
+def _unexpected_fields(form, domain) -> set[str]:
+    originals = {_original_field(q.id) for q in domain.questions}
+    return set(request.form) - set(form._fields) - ALLOWED_EXTRA_FIELDS - originals
 
 
 @dataclass(frozen=True)
@@ -150,25 +210,44 @@ class AnswerState:
 
     value: str | None
     comment: str
+    original: str  # answer_token of what the page first showed, sent back in a hidden field
     value_errors: tuple[str, ...] = ()
     comment_errors: tuple[str, ...] = ()
 
 
+def answer_token(value: str | None, comment: str) -> str:
+    """A short fingerprint of an answer as a page showed it: tells an edit from an untouched field."""
+    return hashlib.sha256(f"{value or ''}\x1f{comment}".encode()).hexdigest()[:16]
+
+
+def _original_field(question_id: str) -> str:
+    return f"o_{question_id}"
+
+
 def _stored_states(assessment, domain) -> dict[str, AnswerState]:
     stored = answer_values(assessment)
-    return {q.id: AnswerState(*stored.get(q.id, (None, ""))) for q in domain.questions}
-
-
-def _form_states(form, domain) -> dict[str, AnswerState]:
-    """The user's input with its errors, so a failed save shows everything they entered."""
     states = {}
     for q in domain.questions:
-        value, comment = form[answer_field_name(q.id)], form[comment_field_name(q.id)]
-        states[q.id] = AnswerState(value.data, comment.data or "", tuple(value.errors), tuple(comment.errors))
+        value, comment = stored.get(q.id, (None, ""))
+        states[q.id] = AnswerState(value, comment, answer_token(value, comment))
     return states
 
 
-def _render_step(assessment, questionnaire, number, states, form=None):
+def _form_states(form, domain, originals: dict[str, str] | None = None) -> dict[str, AnswerState]:
+    """The user's input with its errors, so a failed save shows everything they entered.
+
+    The originals stay those the page was first shown with, unless new ones are given.
+    """
+    states = {}
+    for q in domain.questions:
+        value, comment = form[answer_field_name(q.id)], form[comment_field_name(q.id)]
+        original = (originals or {}).get(q.id) or request.form.get(_original_field(q.id), "")
+        states[q.id] = AnswerState(value.data, comment.data or "", original,
+                                   tuple(value.errors), tuple(comment.errors))
+    return states
+
+
+def _render_step(assessment, questionnaire, number, states, form=None, version=None):
     domain = questionnaire.domains[number - 1]
     return render_template(
         "check/step.html",
@@ -178,6 +257,7 @@ def _render_step(assessment, questionnaire, number, states, form=None):
         number=number,
         states=states,
         form=form,
+        version=assessment.version if version is None else version,
         can_edit=current_user.can_edit(assessment.gemeente_id) and not assessment.submitted,
         comment_max=COMMENT_MAX,
     )
@@ -194,7 +274,8 @@ def render_step_after_csrf_failure(message: str):
     domain = questionnaire.domains[number - 1]
     form = domain_form_class(questionnaire, domain)()
     form.form_errors.append(message)
-    return _render_step(assessment, questionnaire, number, _form_states(form, domain), form), 400
+    version = request.form.get("version", type=int)
+    return _render_step(assessment, questionnaire, number, _form_states(form, domain), form, version), 400
 
 
 @bp.post("/checks/<int:assessment_id>/indienen")

@@ -115,6 +115,8 @@ class Assessment(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     submitted_at = db.Column(db.DateTime)
     submitted_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    # Raised by every save; an UPDATE that finds another version fails (optimistic locking).
+    version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
 
     # Plain lazy load: for gemeente staff the gemeente is already in the identity map (User.gemeente).
     gemeente = db.relationship("Gemeente", back_populates="assessments")
@@ -123,6 +125,7 @@ class Assessment(db.Model):
     submitted_by = db.relationship("User", foreign_keys=[submitted_by_id])
     responses = db.relationship("Response", back_populates="assessment", cascade="all, delete-orphan")
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("gemeente_id", "year", name="uq_assessment_gemeente_year"),
         CheckConstraint("status IN ('concept', 'definitief')", name="status_known"),
@@ -172,8 +175,12 @@ class Answer(db.Model):
     comment = db.Column(db.Text, nullable=False, default="")
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    # The assessment version that last changed this answer: a save based on an older version
+    # that would change it again is a conflict.
+    version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     response = db.relationship("Response", back_populates="answers")
+    updated_by = db.relationship("User")
 
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", name="uq_answer_response_question"),

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 
 from selfcheck import create_app
 from selfcheck.loader import load_questionnaire
@@ -66,9 +67,18 @@ def app(tmp_path, monkeypatch, migrated_database):
         uri = migrated_database
     else:
         database = tmp_path / "test.db"
-        shutil.copy(migrated_database, database)
+        shutil.copy(migrated_database.removeprefix("sqlite:///"), database)
         uri = f"sqlite:///{database}"
     app = create_app(_config(uri))
+
+    @app.teardown_request
+    def _forget_request_state(_error):
+        # Test requests share the fixture's app context, where Flask-WTF and Flask-Login keep
+        # per-request state in `g` (the CSRF token, the user); with two clients one would
+        # otherwise see the other's. In production every request has its own context.
+        for key in list(g):
+            g.pop(key)
+
     with app.app_context():
         if TEST_DATABASE_URL:
             _empty_tables(db)
@@ -103,9 +113,11 @@ class Browser:
         return self.client.get(url, **kwargs)
 
     def submit(self, url, data, *, form_url=None, **kwargs):
-        page = self.client.get(form_url or url, follow_redirects=True)
-        return self.client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data},
-                                **kwargs)
+        html = self.client.get(form_url or url, follow_redirects=True).get_data(as_text=True)
+        # every hidden field of the page, as a browser sends them (version, original answers)
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+        hidden["csrf_token"] = csrf_token(html)
+        return self.client.post(url, data={**hidden, **data}, **kwargs)
 
     def login(self, email, password=PASSWORD):
         response = self.submit("/inloggen", {"email": email, "password": password})

@@ -27,6 +27,12 @@
       const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : {};
       if (response.ok && data.saved) {
         dirty = false;
+        // The next save builds on this one: take over the new version and originals.
+        const fields = { version: data.version, ...data.originals };
+        for (const [name, value] of Object.entries(fields)) {
+          const input = form.querySelector(`input[type=hidden][name="${name}"]`);
+          if (input) input.value = value;
+        }
         show(data.message, "saved");
       } else {
         show(data.message || "Niet opgeslagen. Gebruik de knop Opslaan; uw invoer blijft staan.", "error");

@@ -1,0 +1,129 @@
+"""Two people on the same assessment: no silent overwrite, merges where possible."""
+import re
+import threading
+
+import pytest
+
+from selfcheck.assessments import answer_values
+from selfcheck.extensions import db
+from selfcheck.models import Assessment
+from tests.conftest import Browser, csrf_token
+
+
+@pytest.fixture
+def two_sessions(app, make_gemeente, make_user, make_assessment):
+    gemeente = make_gemeente()
+    first, second = make_user("beleidsmedewerker", gemeente, email="a@breda.nl"), \
+        make_user("beleidsmedewerker", gemeente, email="b@breda.nl")
+    assessment = make_assessment(gemeente, first)
+    anna, bram = Browser(app.test_client()), Browser(app.test_client())
+    anna.login(first.email)
+    bram.login(second.email)
+    return assessment, anna, bram
+
+
+def _page_fields(browser, url):
+    html = browser.get(url).get_data(as_text=True)
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    hidden["csrf_token"] = csrf_token(html)
+    return hidden, html
+
+
+def _stored(assessment_id):
+    db.session.expire_all()
+    return answer_values(db.session.get(Assessment, assessment_id))
+
+
+def test_same_answer_changed_by_both_is_a_conflict_and_keeps_input(two_sessions, questionnaire):
+    assessment, anna, bram = two_sessions
+    url = f"/checks/{assessment.id}/stap/1"
+    q = questionnaire.domains[0].questions[0]
+    bram_page, _ = _page_fields(bram, url)           # Bram opens the page
+    assert anna.submit(url, {f"q_{q.id}": "nee", "action": "save"}).status_code == 302
+    response = bram.client.post(url, data={**bram_page, f"q_{q.id}": "geborgd",
+                                           f"c_{q.id}": "Mijn uitleg", "action": "save"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "intussen door Test beleidsmedewerker gewijzigd in ‘Nee, niet aanwezig’" in page
+    assert "Mijn uitleg" in page and re.search(rf'id="q_{q.id}-geborgd" value="geborgd" checked', page)
+    assert _stored(assessment.id) == {q.id: ("nee", "")}
+    # saving again from the re-shown page is a deliberate choice, and wins
+    again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    again["csrf_token"] = csrf_token(page)
+    response = bram.client.post(url, data={**again, f"q_{q.id}": "geborgd", f"c_{q.id}": "Mijn uitleg",
+                                           "action": "save"})
+    assert response.status_code == 302
+    assert _stored(assessment.id) == {q.id: ("geborgd", "Mijn uitleg")}
+
+
+def test_different_answers_on_the_same_page_merge(two_sessions, questionnaire):
+    assessment, anna, bram = two_sessions
+    url = f"/checks/{assessment.id}/stap/1"
+    first, second = questionnaire.domains[0].questions[:2]
+    anna_page, _ = _page_fields(anna, url)
+    bram_page, _ = _page_fields(bram, url)
+    assert anna.client.post(url, data={**anna_page, f"q_{first.id}": "nee", "action": "save"}).status_code == 302
+    assert bram.client.post(url, data={**bram_page, f"q_{second.id}": "deels", "action": "save"}).status_code == 302
+    assert _stored(assessment.id) == {first.id: ("nee", ""), second.id: ("deels", "")}
+
+
+def test_autosave_builds_on_its_own_previous_save(two_sessions, questionnaire):
+    assessment, anna, _ = two_sessions
+    url = f"/checks/{assessment.id}/stap/1"
+    q = questionnaire.domains[0].questions[0]
+    fields, _ = _page_fields(anna, url)
+    first = anna.client.post(url, data={**fields, f"q_{q.id}": "nee", "action": "autosave"}).json
+    fields.update({"version": str(first["version"]), **first["originals"]})  # what check.js does
+    second = anna.client.post(url, data={**fields, f"q_{q.id}": "deels", "action": "autosave"})
+    assert second.status_code == 200 and second.json["saved"]
+    assert _stored(assessment.id) == {q.id: ("deels", "")}
+
+
+def test_many_threads_saving_at_once_lose_nothing_silently(app, make_gemeente, make_user, make_assessment,
+                                                           questionnaire):
+    """Every thread loads the page, then all save the same question at once: each save is either
+    stored or refused with a message, and the stored answer is the one last acknowledged."""
+    gemeente = make_gemeente()
+    users = [make_user("beleidsmedewerker", gemeente, email=f"u{i}@breda.nl") for i in range(6)]
+    assessment = make_assessment(gemeente, users[0])
+    url = f"/checks/{assessment.id}/stap/1"
+    questions = questionnaire.domains[0].questions
+    options = [o.value for o in questions[0].options]
+    sessions = []
+    for user in users:
+        browser = Browser(app.test_client())
+        browser.login(user.email)
+        sessions.append(browser)
+    pages = [_page_fields(b, url)[0] for b in sessions]
+    barrier = threading.Barrier(len(sessions))
+    outcomes = [None] * len(sessions)
+
+    def save(index):
+        barrier.wait()
+        own = questions[index + 1].id if index + 1 < len(questions) else None
+        data = {**pages[index], f"q_{questions[0].id}": options[index % len(options)], "action": "autosave"}
+        if own:
+            data[f"q_{own}"] = "geborgd"  # a question only this thread touches
+        with app.app_context():
+            response = sessions[index].client.post(url, data=data)
+        outcomes[index] = (response.status_code, response.json if response.is_json else response.headers.get("Location"))
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    saved = [i for i, (status, body) in enumerate(outcomes) if status == 200 and body["saved"]]
+    refused = [i for i, (status, body) in enumerate(outcomes) if status == 409 and not body["saved"]]
+    assert sorted(saved + refused) == list(range(len(sessions))), outcomes
+    assert len(saved) >= 1
+    assert all(outcomes[i][1]["message"] for i in refused)
+    stored = _stored(assessment.id)
+    # all saves started from the same version, so exactly one can change the shared question
+    assert len(saved) == 1
+    winner = saved[0]
+    assert stored[questions[0].id][0] == options[winner % len(options)]
+    for i in refused:  # a refused save changed nothing, not even its own question
+        if i + 1 < len(questions):
+            assert questions[i + 1].id not in stored
