@@ -102,7 +102,7 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install wrk")
 
     folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    env = {**os.environ, "SELFCHECK_INSTANCE": str(folder), "SECRET_KEY": "bench",
+    env = {**os.environ, "SELFCHECK_INSTANCE": str(folder), "SECRET_KEY": "bench", "SELFCHECK_ENV": "development",
            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
     assessment_id = prepare_database(env)
     port = free_port()

@@ -5,7 +5,9 @@ import os
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import InvalidQuestionnaire, register_commands
 from .loader import QuestionnaireError, load_questionnaire
@@ -32,6 +34,17 @@ def create_app(config: dict | None = None) -> Flask:
 
 def configure(app: Flask, overrides: dict) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Development: the embedded SQLite default. Production: a DATABASE_URL is given.
+    environment = os.environ.get("SELFCHECK_ENV") or ("production" if "DATABASE_URL" in os.environ else "development")
+    production = environment == "production"
+    app.config.update(
+        SELFCHECK_ENV=environment,
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        PREFERRED_URL_SCHEME="https" if production else "http",
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        TRUST_PROXY_HOPS=int(os.environ.get("TRUST_PROXY_HOPS", "0")),
+    )
     app.config.update(
         QUESTIONS_PATH=os.environ.get("QUESTIONS_PATH", str(ROOT / "questions.yaml")),
         SQLALCHEMY_DATABASE_URI=os.environ.get(
@@ -45,7 +58,16 @@ def configure(app: Flask, overrides: dict) -> None:
     )
     app.config.update(overrides)
     if not app.config["SECRET_KEY"]:
+        if app.config["SELFCHECK_ENV"] == "production":
+            raise click.ClickException(
+                "SECRET_KEY ontbreekt. Zet in productie een vaste, geheime SECRET_KEY in de omgeving "
+                "(bijvoorbeeld: python3 -c 'import secrets; print(secrets.token_hex(32))')."
+            )
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if app.config["TRUST_PROXY_HOPS"]:
+        # Behind a reverse proxy: take the client address and https from its X-Forwarded headers.
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _instance_secret(path: Path) -> str:
@@ -73,6 +95,7 @@ def load_questions(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from . import security
     from .extensions import configure_sqlite, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -81,6 +104,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    security.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db, login_manager
 from .forms import LoginForm, PasswordForm
 from .models import User
+from .security import LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_ADDRESS, failed_login, limiter, login_account_key
 
 bp = Blueprint("auth", __name__)
 
@@ -39,6 +40,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(LOGIN_LIMIT_PER_ACCOUNT, methods=["POST"], deduct_when=failed_login, key_func=login_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("check.index"))

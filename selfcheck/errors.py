@@ -13,6 +13,7 @@ MESSAGES = {
     405: ("Niet toegestaan", "Deze handeling is hier niet mogelijk."),
     410: ("Verlopen", "Deze link is verlopen."),
     413: ("Te groot", "Wat u verstuurde is te groot. Maak teksten korter of kies een kleiner bestand."),
+    429: ("Te veel pogingen", "Te veel pogingen in korte tijd. Wacht een kwartier en probeer het dan opnieuw."),
     500: ("Er ging iets mis", "Er is een fout opgetreden. Uw laatste wijziging is niet opgeslagen; probeer het opnieuw."),
 }
 CSRF_MESSAGE = (
@@ -27,7 +28,7 @@ def _page(status: int):
 
 
 def register_errorhandlers(app: Flask) -> None:
-    for status in (400, 403, 404, 405, 410, 413):
+    for status in (400, 403, 404, 405, 410, 413, 429):
         app.register_error_handler(status, lambda error, status=status: _page(status))
 
     @app.errorhandler(500)

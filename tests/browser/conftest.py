@@ -45,7 +45,8 @@ def live_server(tmp_path_factory):
     """The app with the demo data on a fresh database, served on 127.0.0.1."""
     folder = tmp_path_factory.mktemp("live")
     port = _free_port()
-    env = {**os.environ, "ROOT": str(ROOT), "PORT": str(port), "SELFCHECK_INSTANCE": str(folder),
+    # development: plain http on 127.0.0.1, so no Secure-only cookies
+    env = {**os.environ, "ROOT": str(ROOT), "PORT": str(port), "SELFCHECK_INSTANCE": str(folder), "SELFCHECK_ENV": "development",
            "SECRET_KEY": "browser-tests", "DATABASE_URL": f"sqlite:///{folder / 'live.db'}"}
     log = folder / "server.log"
     with open(log, "wb") as output:
@@ -82,7 +83,8 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(chromium, live_server, request):
-    context = chromium.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
+    # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses
+    context = chromium.new_context(base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900},
                                    locale="nl-NL", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)

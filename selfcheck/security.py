@@ -1,0 +1,43 @@
+"""Headers and limits that every response and the log-in carry."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+# No inline scripts or styles anywhere: everything comes from /static.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+limiter = Limiter(get_remote_address, headers_enabled=False)
+
+# Log-in attempts that fail, per address and per account. Counting per e-mail address as typed
+# means an unknown address is limited exactly like a known one, so the limit reveals nothing.
+LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes"
+LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+
+
+def login_account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()
+
+
+def failed_login(response) -> bool:
+    return response.status_code != 302
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
