@@ -1,17 +1,19 @@
 """Beheer: gemeenten (one by one or from a CBS list) and user accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .access import roles_required
 from .auth import INVITATION_DAYS, invitation_token
+from .audit import ACTIONS, record
 from .cbs import apply_import, parse_cbs_csv
 from .extensions import db
 from .forms import GemeenteForm, ImportForm, UserForm
-from .models import GEMEENTE_ROLES, Gemeente, User
+from .models import GEMEENTE_ROLES, AuditEvent, Gemeente, User
+from .privacy import forget_user, personal_data
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 admin_only = roles_required("admin")
@@ -39,6 +41,8 @@ def gemeente(gemeente_id: int | None):
         else:
             form.populate_obj(gemeente)
             db.session.add(gemeente)
+            db.session.flush()
+            record("gemeente.saved", gemeente=gemeente, code=gemeente.code, name=gemeente.name)
             db.session.commit()
             flash(f"Gemeente {gemeente.name} is opgeslagen.", "success")
             return redirect(url_for("admin.gemeenten"))
@@ -63,6 +67,7 @@ def import_gemeenten():
     if result.problems:
         return render_template("admin/import_problems.html", result=result), 422
     apply_import(result)
+    record("gemeenten.imported", created=result.created, updated=result.updated)
     db.session.commit()
     flash(f"Import klaar: {result.created} gemeenten toegevoegd, {result.updated} bijgewerkt.", "success")
     return redirect(url_for("admin.gemeenten"))
@@ -106,6 +111,8 @@ def user(user_id: int | None):
                 user.gemeente_id = None  # national roles belong to no gemeente
             new = user.id is None
             db.session.add(user)
+            db.session.flush()
+            record("user.saved", account=user.email, role=user.role, new=new)
             db.session.commit()
             if new:
                 return redirect(url_for("admin.invitation", user_id=user.id))
@@ -122,4 +129,50 @@ def invitation(user_id: int):
     if user is None:
         abort(404)
     link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
+    record("user.invited", account=user.email)
+    db.session.commit()
     return render_template("admin/invitation.html", user=user, link=link, days=INVITATION_DAYS)
+
+
+@bp.get("/gebruikers/<int:user_id>/gegevens.json")
+@admin_only
+def export_user(user_id: int):
+    """Everything the app holds about one person (AVG, right of access)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    data = personal_data(user)
+    record("user.exported", account=user.email)
+    db.session.commit()
+    return jsonify(data), 200, {"Content-Disposition": f'attachment; filename="persoonsgegevens-{user.id}.json"'}
+
+
+@bp.route("/gebruikers/<int:user_id>/verwijderen", methods=["GET", "POST"])
+@admin_only
+def delete_user(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if user.id == current_user.id:
+        flash("U kunt uw eigen account niet verwijderen.", "error")
+        return redirect(url_for("admin.user", user_id=user.id))
+    if request.method == "POST":
+        forget_user(user)
+        record("user.deleted", account=f"account {user_id}")
+        db.session.commit()
+        flash("Het account en de persoonsgegevens zijn verwijderd. De checks van de gemeente blijven bestaan.",
+              "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/delete_user.html", user=user)
+
+
+@bp.get("/logboek")
+@admin_only
+def audit_log():
+    page = request.args.get("pagina", 1, type=int)
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    action = request.args.get("actie")
+    if action in ACTIONS:
+        query = query.where(AuditEvent.action == action)
+    events = db.paginate(query, page=page, per_page=50, error_out=False)
+    return render_template("admin/audit_log.html", events=events, actions=ACTIONS, action=action)

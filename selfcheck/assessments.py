@@ -106,8 +106,10 @@ def save_answers(
     user: User,
     values: dict[str, tuple[str | None, str]],
     base_version: int | None = None,
-) -> int:
-    """Store the given answers; return how many changed. Empty (None, '') removes an answer.
+) -> dict[str, dict]:
+    """Store the given answers; return what changed, per question: the option value before
+    and after, and whether the comment changed (its text stays out of the audit trail).
+    Empty (None, '') removes an answer.
 
     With `base_version` (the assessment version the user's page showed), an answer that
     someone else changed since then and that this save would change again raises
@@ -129,9 +131,10 @@ def save_answers(
         if conflicts:
             raise ConflictError(conflicts)
     new_version = assessment.version + 1
-    changed = 0
+    changes = {}
     for qid, (value, comment) in values.items():
         answer = existing.get(qid)
+        before = (answer.value, answer.comment) if answer is not None else (None, "")
         if answer is None:
             if value is None and not comment:
                 continue
@@ -144,10 +147,10 @@ def save_answers(
         else:
             answer.value, answer.comment = value, comment
             answer.updated_at, answer.updated_by_id, answer.version = utcnow(), user.id, new_version
-        changed += 1
-    if changed:
+        changes[qid] = {"van": before[0], "naar": value, "toelichting_gewijzigd": before[1] != comment}
+    if changes:
         assessment.updated_at = utcnow()
-    return changed
+    return changes
 
 
 def submit_assessment(assessment: Assessment, user: User) -> None:

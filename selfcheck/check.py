@@ -20,6 +20,7 @@ from .assessments import (
     start_assessment,
     submit_assessment,
 )
+from .audit import record
 from .chart import radar
 from .extensions import db
 from .forms import COMMENT_MAX, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
@@ -73,6 +74,8 @@ def start(gemeente_id: int):
         else:
             assessment = start_assessment(_store(), gemeente, form.year.data, current_user, form.prefill.data)
             try:
+                db.session.flush()  # gives the assessment its id, or meets a duplicate year
+                record("assessment.started", assessment=assessment, prefilled=bool(form.prefill.data))
                 db.session.commit()
             except IntegrityError:  # a colleague started the same year a moment ago
                 db.session.rollback()
@@ -130,7 +133,9 @@ def step(assessment_id: int, number: int):
         if answer_token(*posted) != request.form.get(_original_field(q.id)):
             edited[q.id] = posted
     try:
-        save_answers(assessment, current_user, edited, base_version)
+        changes = save_answers(assessment, current_user, edited, base_version)
+        if changes:
+            record("answers.saved", assessment=assessment, changes=changes)
         db.session.commit()
     except ConflictError as error:
         db.session.rollback()
@@ -292,6 +297,7 @@ def submit(assessment_id: int):
               "voordat u de check definitief maakt.", "error")
         return redirect(url_for("check.overview", assessment_id=assessment.id))
     submit_assessment(assessment, current_user)
+    record("assessment.submitted", assessment=assessment)
     db.session.commit()
     flash(f"De check {assessment.year} is definitief. De antwoorden kunnen niet meer worden gewijzigd.", "success")
     return redirect(url_for("check.results", assessment_id=assessment.id))

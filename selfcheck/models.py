@@ -185,3 +185,20 @@ class Answer(db.Model):
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", name="uq_answer_response_question"),
     )
+
+
+class AuditEvent(db.Model):
+    """Who did what, when: answers changed, reports downloaded, data exported, accounts managed."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)  # None once the user is deleted
+    user_label = db.Column(db.String(300), nullable=False, default="")  # who, as it was at the time
+    action = db.Column(db.String(40), nullable=False)
+    gemeente_id = db.Column(db.Integer, db.ForeignKey("gemeente.id"))
+    assessment_id = db.Column(db.Integer, db.ForeignKey("assessment.id"), index=True)
+    detail = db.Column(db.JSON, nullable=False, default=dict)
+
+    user = db.relationship("User")
+    gemeente = db.relationship("Gemeente")
+    assessment = db.relationship("Assessment")

@@ -14,7 +14,9 @@ from flask_login import current_user, login_required
 
 from .access import visible_assessment
 from .assessments import report_for
+from .audit import record
 from .chart import radar
+from .extensions import db
 from .models import Assessment
 
 bp = Blueprint("report", __name__)
@@ -105,6 +107,8 @@ def download(assessment_id: int, kind: str):
     if not current_user.can_download_report(assessment.gemeente_id):
         abort(403)
     pdf = report_pdf(assessment, kind)
+    record("report.downloaded", assessment=assessment, kind=kind)
+    db.session.commit()
     return pdf, 200, {
         "Content-Type": "application/pdf",
         "Content-Disposition": f'attachment; filename="{filename(assessment, kind)}"',

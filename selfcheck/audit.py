@@ -1,0 +1,38 @@
+"""The audit trail: one function to record an event; the view that records it commits it."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from .extensions import db
+from .models import Assessment, AuditEvent, Gemeente
+
+ACTIONS = {
+    "assessment.started": "Check gestart",
+    "answers.saved": "Antwoorden gewijzigd",
+    "assessment.submitted": "Check definitief gemaakt",
+    "report.downloaded": "Rapport gedownload",
+    "gemeente.saved": "Gemeente opgeslagen",
+    "gemeenten.imported": "Gemeenten geïmporteerd",
+    "user.saved": "Account opgeslagen",
+    "user.invited": "Uitnodigingslink gemaakt",
+    "user.exported": "Persoonsgegevens geëxporteerd",
+    "user.deleted": "Account verwijderd",
+    "backup.written": "Back-up gemaakt",
+}
+
+
+def record(action: str, *, assessment: Assessment | None = None, gemeente: Gemeente | None = None,
+           user=None, **detail) -> AuditEvent:
+    """Add an event for the current user (or `user`) to the session; no commit."""
+    assert action in ACTIONS, action
+    actor = user if user is not None else (current_user if current_user and current_user.is_authenticated else None)
+    event = AuditEvent(
+        user_id=actor.id if actor else None,
+        user_label=f"{actor.name} <{actor.email}>" if actor else "systeem",
+        action=action,
+        assessment_id=assessment.id if assessment else None,
+        gemeente_id=(gemeente.id if gemeente else assessment.gemeente_id if assessment else None),
+        detail=detail,
+    )
+    db.session.add(event)
+    return event

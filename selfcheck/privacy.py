@@ -1,0 +1,44 @@
+"""AVG: what the app holds about a person, and forgetting them without losing a gemeente's checks."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from .extensions import db
+from .models import Answer, Assessment, AuditEvent, Response, User
+
+
+def personal_data(user: User) -> dict:
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.user_id == user.id).order_by(AuditEvent.at))
+    answers = db.session.execute(
+        select(Response.assessment_id, Answer.question_id, Answer.updated_at)
+        .join(Answer.response).where(Answer.updated_by_id == user.id)
+    )
+    return {
+        "account": {
+            "id": user.id, "naam": user.name, "e-mailadres": user.email, "rol": user.role_label,
+            "gemeente": user.gemeente.name if user.gemeente else None, "actief": user.active,
+            "aangemaakt": user.created_at.isoformat(),
+        },
+        "laatst_gewijzigde_antwoorden": [
+            {"check": assessment_id, "vraag": qid, "op": at.isoformat()} for assessment_id, qid, at in answers
+        ],
+        "logboek": [
+            {"op": e.at.isoformat(), "actie": e.action, "check": e.assessment_id, "details": e.detail}
+            for e in events
+        ],
+    }
+
+
+def forget_user(user: User) -> None:
+    """Delete the account; references in checks and the audit trail become anonymous. No commit."""
+    for column in (Assessment.created_by_id, Assessment.submitted_by_id):
+        db.session.execute(update(Assessment).where(column == user.id).values({column.key: None}))
+    db.session.execute(update(Answer).where(Answer.updated_by_id == user.id).values(updated_by_id=None))
+    db.session.execute(update(Response).where(Response.respondent_id == user.id).values(respondent_id=None))
+    db.session.execute(update(AuditEvent).where(AuditEvent.user_id == user.id)
+                       .values(user_id=None, user_label="verwijderde gebruiker"))
+    # Account events done by others name the person in their details.
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action.startswith("user."))):
+        if event.detail.get("account") == user.email:
+            event.detail = {**event.detail, "account": "verwijderde gebruiker"}
+    db.session.delete(user)
