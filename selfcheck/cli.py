@@ -127,6 +127,33 @@ def register_user_commands(app: Flask) -> None:
         Path(output).write_bytes(pdf)
         click.echo(f"{output}: {len(pdf) // 1024} kB")
 
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True))
+    def backup_command(path):
+        """Schrijf een consistente back-up van alle gegevens (JSON)."""
+        from .audit import record
+        from .backup import write_backup
+        from .extensions import db
+
+        with open(path, "w", encoding="utf-8") as file:
+            counts = write_backup(file)
+        record("backup.written", file=Path(path).name, rows=sum(counts.values()))
+        db.session.commit()
+        click.echo(f"{path}: {sum(counts.values())} rijen uit {len(counts)} tabellen.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def restore_command(path):
+        """Zet een back-up terug in een lege database (na flask db upgrade)."""
+        from .backup import BackupError, restore_backup
+
+        try:
+            with open(path, encoding="utf-8") as file:
+                counts = restore_backup(file)
+        except BackupError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Hersteld: {sum(counts.values())} rijen in {len(counts)} tabellen.")
+
     @app.cli.command("load-demo")
     def load_demo_command():
         """Laad demogegevens (gemeenten, demo-accounts, voorbeeldchecks) in een lege database."""

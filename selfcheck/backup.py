@@ -1,0 +1,84 @@
+"""A consistent backup of all data as JSON, and its restore into an empty database."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import IO
+
+from sqlalchemy import DateTime, func, select, text
+
+from .extensions import db
+
+FORMAT = 1
+
+
+class BackupError(Exception):
+    pass
+
+
+def _begin_snapshot(connection) -> None:
+    """Make every following read see the database at one moment."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    elif connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN")  # pysqlite would not start one for reads
+
+
+def _schema_revision(connection) -> str:
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+def _encode(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def write_backup(file: IO[str]) -> dict[str, int]:
+    """Write every table to `file`; return the row count per table."""
+    with db.engine.connect() as connection:
+        with connection.begin():
+            _begin_snapshot(connection)
+            revision = _schema_revision(connection)
+            tables = {}
+            for table in db.metadata.sorted_tables:
+                rows = connection.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+                tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in rows]
+    json.dump({"format": FORMAT, "schema_revision": revision,
+               "created": datetime.now(timezone.utc).isoformat(), "tables": tables},
+              file, ensure_ascii=False, indent=1)
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def restore_backup(file: IO[str]) -> dict[str, int]:
+    """Load a backup into an empty database at the same schema revision, in one transaction."""
+    try:
+        data = json.load(file)
+    except json.JSONDecodeError as error:
+        raise BackupError(f"Geen geldige back-up (JSON-fout op regel {error.lineno}).")
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
+        raise BackupError("Dit bestand is geen back-up van de KOPP/KOV Beleidscheck.")
+    with db.engine.begin() as connection:
+        revision = _schema_revision(connection)
+        if data.get("schema_revision") != revision:
+            raise BackupError(
+                f"De back-up hoort bij schemaversie {data.get('schema_revision')}, de database heeft {revision}. "
+                "Zet de database eerst op dezelfde versie (flask db upgrade)."
+            )
+        for table in db.metadata.sorted_tables:
+            if connection.execute(select(func.count()).select_from(table)).scalar_one():
+                raise BackupError(f"De database is niet leeg (tabel {table.name}); herstel alleen in een lege database.")
+        counts = {}
+        for table in db.metadata.sorted_tables:
+            dates = {c.name for c in table.columns if isinstance(c.type, DateTime)}
+            rows = [{k: (datetime.fromisoformat(v) if k in dates and v else v) for k, v in row.items()}
+                    for row in data["tables"].get(table.name, [])]
+            if rows:
+                connection.execute(table.insert(), rows)
+            counts[table.name] = len(rows)
+            if connection.dialect.name == "postgresql" and rows and "id" in table.columns:
+                # ids were inserted explicitly; the sequence must continue after them
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f"(SELECT MAX(id) FROM \"{table.name}\"))"))
+    return counts
