@@ -119,7 +119,11 @@ def save_answers(
     if assessment.submitted:
         raise ValueError("a submitted assessment is read-only")
     response = shared_response(assessment)
-    existing = {a.question_id: a for a in response.answers}
+    # Only the answers this save touches: a page posts 8 of the 40.
+    existing = {} if response.id is None else {
+        a.question_id: a for a in db.session.scalars(
+            select(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(list(values))))
+    }
     if base_version is not None:
         conflicts = [
             Conflict(qid, answer.value, answer.comment, answer.updated_by.name if answer.updated_by else "")
@@ -138,8 +142,8 @@ def save_answers(
         if answer is None:
             if value is None and not comment:
                 continue
-            response.answers.append(Answer(question_id=qid, value=value, comment=comment,
-                                           updated_by_id=user.id, version=new_version))
+            db.session.add(Answer(response=response, question_id=qid, value=value, comment=comment,
+                                  updated_by_id=user.id, version=new_version))
         elif (answer.value, answer.comment) == (value, comment):
             continue
         elif value is None and not comment:

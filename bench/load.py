@@ -1,0 +1,191 @@
+"""Load test: 50 users filling in and saving the check at once, against gunicorn with PostgreSQL.
+
+Each simulated user logs in as the beleidsmedewerker of their own gemeente and, for the whole
+run, opens a step of their draft check and saves changed answers (GET, then POST), step after
+step. In the same run, the same number of concurrent clients hammer GET /health of the same
+server: the ceiling. Prints requests per second, p50/p95 latency and errors side by side.
+Targets: no errors, p95 under 300 ms, saves per second at least 30% of the ceiling.
+
+    .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--ceiling-seconds 20] [--workers 4]
+    BENCH_DATABASE_URL=postgresql+psycopg://... overrides the database (it is emptied and rebuilt).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-wachtwoord-123"
+
+SETUP = r'''
+import os, sys
+sys.path.insert(0, os.environ["ROOT"])
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+url = make_url(os.environ["DATABASE_URL"])
+admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+with admin.connect() as c:
+    c.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    c.execute(text(f'CREATE DATABASE "{url.database}"'))
+admin.dispose()
+from flask_migrate import upgrade
+from selfcheck import create_app
+from selfcheck.assessments import start_assessment
+from selfcheck.extensions import db
+from selfcheck.models import Gemeente, User
+from werkzeug.security import generate_password_hash
+app = create_app()
+with app.app_context():
+    upgrade()
+    password = generate_password_hash(os.environ["PASSWORD"])
+    store = app.extensions["questionnaire_store"]
+    for i in range(int(os.environ["USERS"])):
+        gemeente = Gemeente(code=f"GM{9000 + i}", name=f"Loadtest {i}")
+        user = User(email=f"user{i}@load.example", name=f"Gebruiker {i}", role="beleidsmedewerker",
+                    gemeente=gemeente, password_hash=password)
+        db.session.add_all([gemeente, user]); db.session.flush()
+        start_assessment(store, gemeente, 2026, user, prefill=False)
+    db.session.commit()
+    print(",".join(str(a.id) for a in __import__("selfcheck.models", fromlist=["Assessment"]).Assessment.query.order_by("gemeente_id")))
+'''
+
+HIDDEN = re.compile(r'<input (?:id="csrf_token" )?(?:type="hidden" )?name="([^"]+)" (?:type="hidden" )?value="([^"]*)"')
+RADIO = re.compile(r'name="(q_[a-z0-9_]+)" id="[^"]+-([a-z_]+)" value="')
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0.0
+
+
+class Stats:
+    def __init__(self):
+        self.latencies: dict[str, list[float]] = {"GET stap": [], "POST opslaan": [], "GET /health": []}
+        self.errors: dict[str, int] = {k: 0 for k in self.latencies}
+
+    async def timed(self, kind: str, call, ok) -> httpx.Response | None:
+        start = time.perf_counter()
+        try:
+            response = await call
+        except httpx.HTTPError:
+            self.errors[kind] += 1
+            return None
+        self.latencies[kind].append(time.perf_counter() - start)
+        if not ok(response):
+            self.errors[kind] += 1
+        return response
+
+
+async def user_session(base: str, index: int, assessment_id: int, deadline: float, stats: Stats) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        page = (await client.get("/inloggen")).text
+        token = dict(HIDDEN.findall(page))["csrf_token"]
+        login = await client.post("/inloggen", data={"csrf_token": token, "email": f"user{index}@load.example",
+                                                     "password": PASSWORD})
+        assert login.status_code == 302, login.status_code
+        step = 1
+        rng = random.Random(index)
+        while time.perf_counter() < deadline:
+            url = f"/checks/{assessment_id}/stap/{step}"
+            response = await stats.timed("GET stap", client.get(url), lambda r: r.status_code == 200)
+            if response is None:
+                continue
+            fields = dict(HIDDEN.findall(response.text))
+            options: dict[str, list[str]] = {}
+            for name, value in RADIO.findall(response.text):
+                options.setdefault(name, []).append(value)
+            fields.update({name: rng.choice(values) for name, values in options.items()})
+            fields.update({"c" + name[1:]: f"Toelichting {rng.randint(1, 10**6)}" for name in options})
+            fields["action"] = "save"
+            await stats.timed("POST opslaan", client.post(url, data=fields), lambda r: r.status_code == 302)
+            step = step % 5 + 1
+
+
+async def ceiling_session(base: str, deadline: float, stats: Stats) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        while time.perf_counter() < deadline:
+            await stats.timed("GET /health", client.get("/health"), lambda r: r.status_code == 200)
+
+
+async def run(base: str, users: int, assessment_ids: list[int], seconds: float, ceiling_seconds: float):
+    stats = Stats()
+    start = time.perf_counter()
+    await asyncio.gather(*(user_session(base, i, assessment_ids[i], start + seconds, stats) for i in range(users)))
+    user_elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(ceiling_session(base, start + ceiling_seconds, stats) for _ in range(users)))
+    return stats, user_elapsed, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ceiling-seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    database = os.environ.get("BENCH_DATABASE_URL",
+                              f"postgresql+psycopg://{getpass.getuser()}@/selfcheck_bench?host=/var/run/postgresql")
+    folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    env = {**os.environ, "ROOT": str(ROOT), "DATABASE_URL": database, "SECRET_KEY": "bench",
+           "SELFCHECK_ENV": "development", "SELFCHECK_INSTANCE": str(folder), "USERS": str(args.users),
+           "PASSWORD": PASSWORD}
+    out = subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    assessment_ids = [int(x) for x in out.stdout.strip().splitlines()[-1].split(",")]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "selfcheck:create_app()"], env=env, cwd=ROOT)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(base + "/health")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        stats, user_elapsed, ceiling_elapsed = asyncio.run(
+            run(base, args.users, assessment_ids, args.seconds, args.ceiling_seconds))
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    print(f"gunicorn {args.workers} workers, PostgreSQL; {args.users} users for {args.seconds:.0f} s, "
+          f"then {args.users} clients on /health for {args.ceiling_seconds:.0f} s")
+    print(f"{'requests':<16}{'count':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
+    rates = {}
+    for kind, values in stats.latencies.items():
+        elapsed = ceiling_elapsed if kind == "GET /health" else user_elapsed
+        rates[kind] = len(values) / elapsed
+        print(f"{kind:<16}{len(values):>8}{rates[kind]:>9.0f}{percentile(values, 50) * 1000:>9.0f}"
+              f"{percentile(values, 95) * 1000:>9.0f}{stats.errors[kind]:>8}")
+    ratio = rates["POST opslaan"] / rates["GET /health"]
+    worst_p95 = max(percentile(stats.latencies[k], 95) for k in ("GET stap", "POST opslaan")) * 1000
+    errors = sum(stats.errors.values())
+    print(f"saves per second / ceiling: {ratio:.0%}")
+    print(f"targets: errors 0 -> {'ok' if errors == 0 else 'FAILED'}; p95 < 300 ms -> "
+          f"{'ok' if worst_p95 < 300 else 'FAILED'} ({worst_p95:.0f} ms); saves >= 30% of ceiling -> "
+          f"{'ok' if ratio >= 0.3 else 'FAILED'}")
+
+
+if __name__ == "__main__":
+    main()
