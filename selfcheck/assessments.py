@@ -7,11 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from .extensions import db
 from .loader import parse_questionnaire
-from .models import Answer, Assessment, Gemeente, QuestionnaireVersion, Response, User, utcnow
+from .models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response, User, utcnow
+
+OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
 from .questionnaire import Questionnaire
 from .report import Report, build_report
 
@@ -82,6 +85,8 @@ def start_assessment(
             if value is not None and question.option(value) is None:
                 value = None  # the option no longer exists; keep the comment
             response.answers.append(Answer(question_id=qid, value=value, comment=comment, updated_by_id=user.id))
+    db.session.flush()
+    refresh_scores(store, assessment)
     return assessment
 
 
@@ -154,6 +159,8 @@ def save_answers(
         changes[qid] = {"van": before[0], "naar": value, "toelichting_gewijzigd": before[1] != comment}
     if changes:
         assessment.updated_at = utcnow()
+        db.session.flush()  # the version check happens here; the scores read the new answers
+        refresh_scores(current_app.extensions["questionnaire_store"], assessment)
     return changes
 
 
@@ -161,6 +168,19 @@ def submit_assessment(assessment: Assessment, user: User) -> None:
     assessment.status = "definitief"
     assessment.submitted_at = utcnow()
     assessment.submitted_by = user
+
+
+def refresh_scores(store: QuestionnaireStore, assessment: Assessment) -> None:
+    """Store the core's scores of this assessment (for SQL aggregation). No commit."""
+    result = report_for(store, assessment).result
+    rows = {d.domain.id: (d.score, d.level) for d in result.domains}
+    rows[OVERALL] = (result.score, result.level)
+    current = {s.domain_id: s for s in assessment.scores}
+    for domain_id, (score, level) in rows.items():
+        row = current.get(domain_id) or DomainScore(assessment_id=assessment.id, domain_id=domain_id)
+        row.score, row.level_id, row.level_rank = score, level.id if level else None, level.rank if level else None
+        if domain_id not in current:
+            assessment.scores.append(row)
 
 
 def report_for(store: QuestionnaireStore, assessment: Assessment) -> Report:

@@ -18,6 +18,7 @@ ACTIONS = {
     "user.exported": "Persoonsgegevens geëxporteerd",
     "user.deleted": "Account verwijderd",
     "backup.written": "Back-up gemaakt",
+    "data.exported": "Gegevens geëxporteerd",
 }
 
 

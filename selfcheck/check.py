@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .access import visible_assessment, visible_gemeente
 from .assessments import (
+    OVERALL,
     ConflictError,
     answer_values,
     report_for,
@@ -22,9 +23,10 @@ from .assessments import (
 )
 from .audit import record
 from .chart import radar
+from .insights import Filters, benchmark, gemeente_trend
 from .extensions import db
-from .forms import COMMENT_MAX, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
-from .models import Assessment, Gemeente
+from .forms import COMMENT_MAX, FeedbackForm, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
+from .models import Assessment, Feedback, Gemeente
 
 bp = Blueprint("check", __name__)
 
@@ -47,8 +49,7 @@ def health():
 @login_required
 def index():
     if current_user.sees_all_gemeenten:
-        gemeenten = db.session.scalars(select(Gemeente).order_by(Gemeente.name)).all()
-        return render_template("check/gemeenten.html", gemeenten=gemeenten)
+        return redirect(url_for("advisers.overview_page"))
     return redirect(url_for("check.gemeente", gemeente_id=current_user.gemeente_id))
 
 
@@ -57,8 +58,16 @@ def index():
 def gemeente(gemeente_id: int):
     gemeente = visible_gemeente(gemeente_id)
     form = NewAssessmentForm()
-    return render_template("check/gemeente.html", gemeente=gemeente, form=form,
-                           can_edit=current_user.can_edit(gemeente.id))
+    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=_trend(gemeente.id),
+                           current_questionnaire=_store().current, can_edit=current_user.can_edit(gemeente.id))
+
+
+def _trend(gemeente_id: int) -> dict:
+    """Year -> domain id -> score, for the trend table of a gemeente."""
+    table: dict[int, dict[str, int | None]] = {}
+    for _, year, _, domain_id, score, _ in gemeente_trend(gemeente_id):
+        table.setdefault(year, {})[domain_id] = score
+    return table
 
 
 @bp.post("/gemeenten/<int:gemeente_id>/checks")
@@ -83,7 +92,8 @@ def start(gemeente_id: int):
             else:
                 flash(f"De check {assessment.year} is gestart.", "success")
                 return redirect(url_for("check.step", assessment_id=assessment.id, number=1))
-    return render_template("check/gemeente.html", gemeente=gemeente, form=form, can_edit=True), 422
+    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=_trend(gemeente.id),
+                           current_questionnaire=_store().current, can_edit=True), 422
 
 
 @bp.get("/checks/<int:assessment_id>")
@@ -252,6 +262,16 @@ def _form_states(form, domain, originals: dict[str, str] | None = None) -> dict[
     return states
 
 
+def _previous_feedback(assessment, domain_id: str | None) -> list[Feedback]:
+    """Advisers' feedback on this gemeente's previous check, for one domain (or the whole check)."""
+    previous = db.session.scalars(
+        select(Assessment).where(Assessment.gemeente_id == assessment.gemeente_id, Assessment.year < assessment.year)
+        .order_by(Assessment.year.desc()).limit(1)).first()
+    if previous is None:
+        return []
+    return [f for f in previous.feedback if f.domain_id == domain_id]
+
+
 def _render_step(assessment, questionnaire, number, states, form=None, version=None):
     domain = questionnaire.domains[number - 1]
     return render_template(
@@ -265,6 +285,7 @@ def _render_step(assessment, questionnaire, number, states, form=None, version=N
         version=assessment.version if version is None else version,
         can_edit=current_user.can_edit(assessment.gemeente_id) and not assessment.submitted,
         comment_max=COMMENT_MAX,
+        previous_feedback=_previous_feedback(assessment, domain.id),
     )
 
 
@@ -309,4 +330,11 @@ def results(assessment_id: int):
     assessment = visible_assessment(assessment_id)
     report = report_for(_store(), assessment)
     chart = radar([(d.domain.title, d.score) for d in report.result.domains])
-    return render_template("check/results.html", assessment=assessment, report=report, chart=chart)
+    national = benchmark(_store().current, Filters())
+    feedback_form = None
+    if current_user.role in ("adviseur", "admin") and assessment.submitted:
+        feedback_form = FeedbackForm()
+        feedback_form.domain_id.choices = [("", "De hele check")] + [(d.id, d.title) for d in report.questionnaire.domains]
+    return render_template("check/results.html", assessment=assessment, report=report, chart=chart,
+                           national=national if national[OVERALL].shown else None,
+                           feedback_form=feedback_form)

@@ -154,6 +154,21 @@ def register_user_commands(app: Flask) -> None:
             raise click.ClickException(str(error))
         click.echo(f"Hersteld: {sum(counts.values())} rijen in {len(counts)} tabellen.")
 
+    @app.cli.command("refresh-scores")
+    def refresh_scores_command():
+        """Bereken de opgeslagen scores van alle checks opnieuw (na een upgrade)."""
+        from .assessments import refresh_scores
+        from .extensions import db
+        from .models import Assessment
+
+        store = app.extensions["questionnaire_store"]
+        count = 0
+        for assessment in db.session.scalars(db.select(Assessment)):
+            refresh_scores(store, assessment)
+            count += 1
+        db.session.commit()
+        click.echo(f"Scores van {count} checks opgeslagen.")
+
     @app.cli.command("load-demo")
     def load_demo_command():
         """Laad demogegevens (gemeenten, demo-accounts, voorbeeldchecks) in een lege database."""

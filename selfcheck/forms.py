@@ -101,6 +101,13 @@ class UserForm(Form):
             raise ValidationError("Kies de gemeente van deze medewerker.")
 
 
+class FeedbackForm(Form):
+    domain_id = SelectField("Over", choices=[], validate_choice=True)
+    text = TextAreaField("Feedback", validators=[DataRequired("Schrijf uw feedback."),
+                                                 Length(max=4000, message="Feedback is maximaal 4000 tekens lang.")],
+                         filters=[lambda v: (v or "").strip()])
+
+
 class AnswerField(RadioField):
     """A radio group that may stay empty while the check is a draft."""
 

@@ -124,6 +124,8 @@ class Assessment(db.Model):
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     submitted_by = db.relationship("User", foreign_keys=[submitted_by_id])
     responses = db.relationship("Response", back_populates="assessment", cascade="all, delete-orphan")
+    scores = db.relationship("DomainScore", cascade="all, delete-orphan", lazy="selectin")
+    feedback = db.relationship("Feedback", order_by="Feedback.created_at", back_populates="assessment")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -202,3 +204,33 @@ class AuditEvent(db.Model):
     user = db.relationship("User")
     gemeente = db.relationship("Gemeente")
     assessment = db.relationship("Assessment")
+
+
+class DomainScore(db.Model):
+    """The scoring core's result per domain, stored so advisers' overviews aggregate in SQL.
+
+    Rewritten whenever an assessment's answers change (assessments.refresh_scores); domain_id
+    '_totaal' holds the overall score and level.
+    """
+
+    assessment_id = db.Column(db.Integer, db.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    domain_id = db.Column(db.String(64), primary_key=True)
+    score = db.Column(db.Integer)  # None: too few answers for a score
+    level_id = db.Column(db.String(64))
+    level_rank = db.Column(db.Integer)
+
+    __table_args__ = (Index("ix_domain_score_domain_score", "domain_id", "score"),)
+
+
+class Feedback(db.Model):
+    """An adviser's comment on a submitted assessment, overall or for one domain."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    assessment_id = db.Column(db.Integer, db.ForeignKey("assessment.id"), nullable=False, index=True)
+    domain_id = db.Column(db.String(64))  # None: about the whole check
+    author_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    text = db.Column(db.Text, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    author = db.relationship("User")
+    assessment = db.relationship("Assessment", back_populates="feedback")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from .extensions import db
-from .models import Answer, Assessment, AuditEvent, Response, User
+from .models import Answer, Assessment, AuditEvent, Feedback, Response, User
 
 
 def personal_data(user: User) -> dict:
@@ -35,6 +35,7 @@ def forget_user(user: User) -> None:
         db.session.execute(update(Assessment).where(column == user.id).values({column.key: None}))
     db.session.execute(update(Answer).where(Answer.updated_by_id == user.id).values(updated_by_id=None))
     db.session.execute(update(Response).where(Response.respondent_id == user.id).values(respondent_id=None))
+    db.session.execute(update(Feedback).where(Feedback.author_id == user.id).values(author_id=None))
     db.session.execute(update(AuditEvent).where(AuditEvent.user_id == user.id)
                        .values(user_id=None, user_label="verwijderde gebruiker"))
     # Account events done by others name the person in their details.

@@ -84,7 +84,8 @@ def test_inkoper_reads_but_cannot_post_answers(browser, two_gemeenten, questionn
 def test_national_roles_see_every_gemeente_read_only(browser, two_gemeenten, questionnaire, role):
     breda, utrecht, breda_check, utrecht_check, people = two_gemeenten
     browser.login(people[role].email)
-    index = browser.get("/").get_data(as_text=True)
+    assert browser.get("/").headers["Location"] == "/adviseur/"
+    index = browser.get("/adviseur/?status=alle").get_data(as_text=True)
     assert "Breda" in index and "Utrecht" in index
     for url in _urls(breda, breda_check) + _urls(utrecht, utrecht_check):
         assert browser.get(url).status_code == 200, url

@@ -18,7 +18,8 @@ def test_login_per_role_lands_on_the_right_page(browser, make_gemeente, make_use
         if role in expectations:
             assert home.headers["Location"] == expectations[role]
         else:
-            assert re.search(r"<h1[^>]*>Gemeenten</h1>", home.get_data(as_text=True))
+            assert home.headers["Location"] == "/adviseur/"
+            assert re.search(r"<h1[^>]*>Gemeenten</h1>", browser.get("/adviseur/").get_data(as_text=True))
         browser.logout()
         assert browser.get("/").status_code == 302
 

@@ -1,0 +1,154 @@
+"""Advisers' pages: overview, side by side, benchmarks, regions, trends, exports, feedback."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .access import visible_assessment
+from .assessments import OVERALL, report_for
+from .audit import record
+from .chart import radar
+from .exports import assessment_json, overview_table, to_csv, to_xlsx
+from .extensions import db
+from .forms import FeedbackForm
+from .insights import (
+    MIN_GROUP, SIZE_CLASSES, Filters, answer_distribution, benchmark, group_size, level_distribution_per_year,
+    overview, provinces, regions, years,
+)
+from .models import Assessment, Feedback, Gemeente
+
+bp = Blueprint("advisers", __name__)
+ADVISER_ROLES = ("adviseur", "admin")
+
+
+@bp.before_request
+@login_required
+def _advisers_only():
+    if current_user.role not in ADVISER_ROLES:
+        abort(403)
+
+
+def _questionnaire():
+    return current_app.extensions["questionnaire_store"].current
+
+
+def _filters() -> Filters:
+    status = request.args.get("status", "definitief")
+    return Filters(
+        province=request.args.get("provincie", ""),
+        size=request.args.get("grootte", "") if request.args.get("grootte", "") in SIZE_CLASSES else "",
+        year=request.args.get("jaar", type=int),
+        status=status if status in ("definitief", "concept", "alle") else "definitief",
+        region=request.args.get("regio", ""),
+    )
+
+
+def _filter_args() -> dict:
+    return {k: v for k, v in request.args.items() if k in ("provincie", "grootte", "jaar", "status", "regio") and v}
+
+
+@bp.get("/adviseur/")
+def overview_page():
+    questionnaire = _questionnaire()
+    filters = _filters()
+    sort = request.args.get("sorteer", "naam")
+    descending = request.args.get("richting") == "af"
+    page = overview(questionnaire, filters, sort, descending, request.args.get("pagina", 1, type=int))
+    return render_template("advisers/overview.html", page=page, questionnaire=questionnaire, filters=filters,
+                           sort=sort, descending=descending, provinces=provinces(), years=years(),
+                           sizes=SIZE_CLASSES, filter_args=_filter_args())
+
+
+@bp.get("/adviseur/export.<any(csv, xlsx):kind>")
+def export(kind: str):
+    table = overview_table(_questionnaire(), _filters(), all_years=request.args.get("alle_jaren") == "1")
+    record("data.exported", format=kind, rows=len(table) - 1, filters=_filter_args())
+    db.session.commit()
+    name = f"kopp-kov-beleidscheck-overzicht.{kind}"
+    if kind == "csv":
+        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = to_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@bp.get("/checks/<int:assessment_id>/export.json")
+def export_json(assessment_id: int):
+    assessment = visible_assessment(assessment_id)
+    data = assessment_json(current_app.extensions["questionnaire_store"], assessment)
+    record("data.exported", assessment=assessment, format="json")
+    db.session.commit()
+    return jsonify(data), 200, {
+        "Content-Disposition": f'attachment; filename="check-{assessment.gemeente.code}-{assessment.year}.json"'}
+
+
+@bp.get("/adviseur/vergelijken")
+def compare():
+    """Two or more gemeenten (their latest submitted check), or chosen checks, side by side."""
+    store = current_app.extensions["questionnaire_store"]
+    ids = request.args.getlist("check", type=int)
+    for gemeente_id in request.args.getlist("gemeente", type=int):
+        latest = db.session.scalars(
+            select(Assessment).where(Assessment.gemeente_id == gemeente_id, Assessment.status == "definitief")
+            .order_by(Assessment.year.desc()).limit(1)).first()
+        if latest is not None:
+            ids.append(latest.id)
+    if request.args.get("alle_jaren", type=int):
+        ids += db.session.scalars(select(Assessment.id).where(
+            Assessment.gemeente_id == request.args.get("alle_jaren", type=int)).order_by(Assessment.year)).all()
+    assessments = [a for a in (db.session.get(Assessment, i) for i in dict.fromkeys(ids)) if a is not None][:20]
+    if len(assessments) < 2:
+        flash("Kies minstens twee gemeenten of checks om te vergelijken.", "error")
+        return redirect(url_for("advisers.overview_page"))
+    reports = [report_for(store, a) for a in assessments]
+    return render_template("advisers/compare.html", assessments=assessments, reports=reports,
+                           questionnaire=reports[0].questionnaire)
+
+
+@bp.get("/adviseur/benchmark")
+def benchmark_page():
+    questionnaire = _questionnaire()
+    filters = _filters()
+    n = group_size(filters)
+    return render_template("advisers/benchmark.html", questionnaire=questionnaire, filters=filters, n=n,
+                           spread=benchmark(questionnaire, filters) if n >= MIN_GROUP else None,
+                           distribution=answer_distribution(filters) if n >= MIN_GROUP else None,
+                           provinces=provinces(), sizes=SIZE_CLASSES, years=years(), min_group=MIN_GROUP)
+
+
+@bp.get("/adviseur/regios")
+def regions_page():
+    questionnaire = _questionnaire()
+    return render_template("advisers/regions.html", questionnaire=questionnaire, regions=regions(questionnaire),
+                           min_group=MIN_GROUP)
+
+
+@bp.get("/adviseur/trends")
+def trends_page():
+    questionnaire = _questionnaire()
+    table: dict[int, dict[str | None, int]] = {}
+    for year, level_id, count in level_distribution_per_year():
+        table.setdefault(year, {})[level_id] = count
+    return render_template("advisers/trends.html", questionnaire=questionnaire, table=table)
+
+
+@bp.post("/checks/<int:assessment_id>/feedback")
+def add_feedback(assessment_id: int):
+    assessment = visible_assessment(assessment_id)
+    if not assessment.submitted:
+        abort(409)
+    form = FeedbackForm()
+    form.domain_id.choices = [("", "De hele check")] + [
+        (d.id, d.title) for d in current_app.extensions["questionnaire_store"].get(
+            assessment.questionnaire_fingerprint).domains]
+    if form.validate_on_submit():
+        db.session.add(Feedback(assessment=assessment, domain_id=form.domain_id.data or None,
+                                author_id=current_user.id, text=form.text.data))
+        db.session.commit()
+        flash("Uw feedback is opgeslagen; de gemeente ziet die bij de resultaten en in de volgende check.", "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("check.results", assessment_id=assessment.id) + "#feedback")

@@ -1,0 +1,94 @@
+"""Exports for advisers: the overview as CSV or XLSX, one assessment as JSON."""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from .assessments import OVERALL, QuestionnaireStore, report_for
+from .extensions import db
+from .insights import Filters, latest_assessments
+from .models import Answer, Assessment, DomainScore, Gemeente, Response
+from .questionnaire import Questionnaire
+
+
+def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bool = False) -> list[list]:
+    """Header and one row per assessment: its gemeente, version, scores and every stored answer."""
+    query = select(Assessment).join(Gemeente, Gemeente.id == Assessment.gemeente_id)
+    if all_years:
+        query = query.where(*filters.gemeente_conditions())
+        if filters.status in ("definitief", "concept"):
+            query = query.where(Assessment.status == filters.status)
+        if filters.year:
+            query = query.where(Assessment.year == filters.year)
+    else:
+        query = query.where(Assessment.id.in_(select(latest_assessments(filters).c.assessment_id)))
+    assessments = db.session.scalars(query.order_by(Gemeente.name, Assessment.year)).all()
+    ids = [a.id for a in assessments]
+    answers: dict[int, dict[str, str | None]] = {}
+    for assessment_id, question_id, value in db.session.execute(
+        select(Response.assessment_id, Answer.question_id, Answer.value)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.assessment_id.in_(ids), Response.respondent_id.is_(None))
+    ):
+        answers.setdefault(assessment_id, {})[question_id] = value
+    scores: dict[int, dict[str, DomainScore]] = {}
+    for row in db.session.scalars(select(DomainScore).where(DomainScore.assessment_id.in_(ids))):
+        scores.setdefault(row.assessment_id, {})[row.domain_id] = row
+
+    domain_ids = [OVERALL] + [d.id for d in questionnaire.domains]
+    question_ids = [q.id for q in questionnaire.questions]
+    header = (["gemeente", "cbs_code", "provincie", "jeugdregio", "inwoners", "jaar", "status",
+               "vragenlijst_versie", "vragenlijst_vingerafdruk"]
+              + [f"{d.lstrip('_')}_{kind}" for d in domain_ids for kind in ("score", "niveau")]
+              + question_ids)
+    table = [header]
+    for a in assessments:
+        own = scores.get(a.id, {})
+        row = [a.gemeente.name, a.gemeente.code, a.gemeente.province, a.gemeente.jeugdregio, a.gemeente.inhabitants,
+               a.year, a.status, a.questionnaire_version.version, a.questionnaire_fingerprint]
+        for d in domain_ids:
+            score = own.get(d)
+            row += [score.score if score else None, score.level_id if score else None]
+        row += [answers.get(a.id, {}).get(q) for q in question_ids]
+        table.append(row)
+    return table
+
+
+def to_csv(table: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")  # Excel on Dutch systems expects ';'
+    writer.writerows([["" if v is None else v for v in row] for row in table])
+    return "\ufeff" + buffer.getvalue()
+
+
+def to_xlsx(table: list[list]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Overzicht")
+    for row in table:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def assessment_json(store: QuestionnaireStore, assessment: Assessment) -> dict:
+    report = report_for(store, assessment)
+    return {
+        "gemeente": {"naam": assessment.gemeente.name, "cbs_code": assessment.gemeente.code},
+        "jaar": assessment.year,
+        "status": assessment.status,
+        "vragenlijst": {"versie": report.questionnaire.version, "vingerafdruk": report.questionnaire.fingerprint},
+        "scores": {
+            "totaal": {"score": report.result.score, "niveau": report.result.level.id if report.result.level else None},
+            **{d.domain.id: {"score": d.score, "niveau": d.level.id if d.level else None}
+               for d in report.result.domains},
+        },
+        "antwoorden": {
+            qid: {"waarde": a.option.value if a.option else None, "antwoord": a.option.label if a.option else None,
+                  "toelichting": a.comment}
+            for qid, a in report.answers.items() if a.option or a.comment
+        },
+    }
