@@ -94,13 +94,18 @@ def generate_dataset(store: QuestionnaireStore, gemeenten: int, years: list[int]
     questionnaire = store.current
     version = store.ensure_current_stored()
     db.session.flush()
-    owner = User(email=f"generator-{seed}@example.nl", name="Generator", role="adviseur")
-    db.session.add(owner)
-    db.session.flush()
+    owner = db.session.scalars(db.select(User).filter_by(email="generator@example.nl")).first()
+    if owner is None:
+        owner = User(email="generator@example.nl", name="Generator", role="adviseur")
+        db.session.add(owner)
+        db.session.flush()
     rows = [{"code": f"GM{5000 + i:04d}", "name": f"Gemeente {i:03d}", "province": PROVINCES[i % len(PROVINCES)],
              "jeugdregio": f"Regio {i // 6:02d}", "inhabitants": rng.choice((8_000, 25_000, 60_000, 150_000)) + i}
             for i in range(gemeenten)]
-    db.session.execute(db.insert(Gemeente), rows)
+    known = set(db.session.scalars(db.select(Gemeente.code)))
+    new = [row for row in rows if row["code"] not in known]
+    if new:  # calling again adds years to the same gemeenten
+        db.session.execute(db.insert(Gemeente), new)
     ids = dict(db.session.execute(db.select(Gemeente.code, Gemeente.id)).all())
     assessment_ids = []
     for row in rows:

@@ -10,13 +10,20 @@ from sqlalchemy import select
 from .assessments import OVERALL, QuestionnaireStore, report_for
 from .extensions import db
 from .insights import Filters, latest_assessments
-from .models import Answer, Assessment, DomainScore, Gemeente, Response
+from .models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response
 from .questionnaire import Questionnaire
 
 
 def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bool = False) -> list[list]:
     """Header and one row per assessment: its gemeente, version, scores and every stored answer."""
-    query = select(Assessment).join(Gemeente, Gemeente.id == Assessment.gemeente_id)
+    # Plain columns in one query (no per-row loading of gemeente or questionnaire text).
+    query = (
+        select(Assessment.id, Gemeente.name, Gemeente.code, Gemeente.province, Gemeente.jeugdregio,
+               Gemeente.inhabitants, Assessment.year, Assessment.status, QuestionnaireVersion.version,
+               Assessment.questionnaire_fingerprint)
+        .join(Gemeente, Gemeente.id == Assessment.gemeente_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.fingerprint == Assessment.questionnaire_fingerprint)
+    )
     if all_years:
         query = query.where(*filters.gemeente_conditions())
         if filters.status in ("definitief", "concept"):
@@ -25,7 +32,7 @@ def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bo
             query = query.where(Assessment.year == filters.year)
     else:
         query = query.where(Assessment.id.in_(select(latest_assessments(filters).c.assessment_id)))
-    assessments = db.session.scalars(query.order_by(Gemeente.name, Assessment.year)).all()
+    assessments = db.session.execute(query.order_by(Gemeente.name, Assessment.year)).all()
     ids = [a.id for a in assessments]
     answers: dict[int, dict[str, str | None]] = {}
     for assessment_id, question_id, value in db.session.execute(
@@ -35,8 +42,11 @@ def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bo
     ):
         answers.setdefault(assessment_id, {})[question_id] = value
     scores: dict[int, dict[str, DomainScore]] = {}
-    for row in db.session.scalars(select(DomainScore).where(DomainScore.assessment_id.in_(ids))):
-        scores.setdefault(row.assessment_id, {})[row.domain_id] = row
+    for assessment_id, domain_id, score, level_id in db.session.execute(
+        select(DomainScore.assessment_id, DomainScore.domain_id, DomainScore.score, DomainScore.level_id)
+        .where(DomainScore.assessment_id.in_(ids))
+    ):
+        scores.setdefault(assessment_id, {})[domain_id] = (score, level_id)
 
     domain_ids = [OVERALL] + [d.id for d in questionnaire.domains]
     question_ids = [q.id for q in questionnaire.questions]
@@ -45,14 +55,12 @@ def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bo
               + [f"{d.lstrip('_')}_{kind}" for d in domain_ids for kind in ("score", "niveau")]
               + question_ids)
     table = [header]
-    for a in assessments:
-        own = scores.get(a.id, {})
-        row = [a.gemeente.name, a.gemeente.code, a.gemeente.province, a.gemeente.jeugdregio, a.gemeente.inhabitants,
-               a.year, a.status, a.questionnaire_version.version, a.questionnaire_fingerprint]
+    for assessment_id, *columns in assessments:
+        own = scores.get(assessment_id, {})
+        row = list(columns)
         for d in domain_ids:
-            score = own.get(d)
-            row += [score.score if score else None, score.level_id if score else None]
-        row += [answers.get(a.id, {}).get(q) for q in question_ids]
+            row += list(own.get(d, (None, None)))
+        row += [answers.get(assessment_id, {}).get(q) for q in question_ids]
         table.append(row)
     return table
 

@@ -3,9 +3,11 @@
   const form = document.querySelector("form[data-autosave]");
   if (!form) return;
   const status = form.querySelector("[data-save-status]");
-  let dirty = false;      // changes that the server has not confirmed yet
+  let edits = 0;          // counts changes; a save confirms those made before it read the form
+  let confirmed = 0;
   let timer = null;
-  let inFlight = null;
+  let saving = false;     // one save at a time: each builds on the version the previous one returned
+  let again = false;      // changes came in while saving
 
   const show = (text, state) => {
     status.textContent = text;
@@ -14,11 +16,21 @@
 
   const save = async () => {
     timer = null;
-    if (inFlight) await inFlight;
+    if (saving) { again = true; return; }
+    saving = true;
+    do {
+      again = false;
+      await saveOnce();
+    } while (again);
+    saving = false;
+  };
+
+  const saveOnce = async () => {
     const body = new FormData(form);
+    const upTo = edits;
     body.set("action", "autosave");
     show("Bezig met opslaan…", "busy");
-    inFlight = fetch(window.location.pathname, {
+    await fetch(window.location.pathname, {
       method: "POST",
       body,
       headers: { Accept: "application/json" },
@@ -26,7 +38,7 @@
     }).then(async (response) => {
       const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : {};
       if (response.ok && data.saved) {
-        dirty = false;
+        confirmed = upTo;
         // The next save builds on this one: take over the new version and originals.
         const fields = { version: data.version, ...data.originals };
         for (const [name, value] of Object.entries(fields)) {
@@ -39,12 +51,11 @@
       }
     }).catch(() => {
       show("Niet opgeslagen: geen verbinding. Uw invoer blijft staan; probeer het zo opnieuw.", "error");
-    }).finally(() => { inFlight = null; });
-    await inFlight;
+    });
   };
 
   const schedule = (delay) => {
-    dirty = true;
+    edits += 1;
     show("Wijzigingen nog niet opgeslagen", "pending");
     clearTimeout(timer);
     timer = setTimeout(save, delay);
@@ -52,8 +63,8 @@
 
   form.addEventListener("change", (event) => schedule(event.target.type === "radio" ? 0 : 300));
   form.addEventListener("input", (event) => { if (event.target.tagName === "TEXTAREA") schedule(1500); });
-  form.addEventListener("submit", () => { dirty = false; clearTimeout(timer); });
+  form.addEventListener("submit", () => { confirmed = edits; clearTimeout(timer); });
   window.addEventListener("beforeunload", (event) => {
-    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    if (confirmed !== edits) { event.preventDefault(); event.returnValue = ""; }
   });
 })();
