@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .access import visible_assessment
-from .assessments import OVERALL, report_for
+from .assessments import report_for
 from .audit import record
-from .chart import radar
 from .exports import assessment_json, overview_table, to_csv, to_xlsx
 from .extensions import db
 from .forms import FeedbackForm
@@ -16,7 +15,7 @@ from .insights import (
     MIN_GROUP, SIZE_CLASSES, Filters, answer_distribution, benchmark, group_size, level_distribution_per_year,
     overview, provinces, regions, years,
 )
-from .models import Assessment, Feedback, Gemeente
+from .models import Assessment, Feedback
 
 bp = Blueprint("advisers", __name__)
 ADVISER_ROLES = ("adviseur", "admin")

@@ -26,7 +26,7 @@ from .chart import radar
 from .insights import Filters, benchmark, gemeente_trend
 from .extensions import db
 from .forms import COMMENT_MAX, FeedbackForm, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
-from .models import Assessment, Feedback, Gemeente
+from .models import Assessment, Feedback
 
 bp = Blueprint("check", __name__)
 

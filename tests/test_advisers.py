@@ -7,7 +7,7 @@ import statistics
 import pytest
 from openpyxl import load_workbook
 
-from selfcheck.assessments import OVERALL, answer_values, refresh_scores, report_for
+from selfcheck.assessments import OVERALL, answer_values, report_for
 from selfcheck.demo import generate_dataset
 from selfcheck.extensions import db
 from selfcheck.insights import Filters, benchmark

@@ -7,7 +7,6 @@ from pypdf import PdfReader
 
 from selfcheck.assessments import report_for
 from selfcheck.extensions import db
-from selfcheck.models import Assessment
 
 HOSTILE_COMMENT = ('<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
                    '<style>body { background: url(file:///etc/passwd) }</style> ../../etc/passwd')
