@@ -108,12 +108,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, advisers, auth, check, reports
+    from . import admin, advisers, auth, check, reports, respondents
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(advisers.bp)
+    app.register_blueprint(respondents.bp)
     reports.init_app(app, ROOT)
 
 

@@ -16,6 +16,7 @@ from .models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVers
 
 OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
 from .questionnaire import Questionnaire
+from .consensus import RespondentAnswers
 from .report import Report, build_report
 
 
@@ -44,7 +45,7 @@ class QuestionnaireStore:
 
 
 def shared_response(assessment: Assessment) -> Response:
-    response = next((r for r in assessment.responses if r.respondent_id is None), None)
+    response = next((r for r in assessment.responses if r.is_shared), None)
     if response is None:
         response = Response(assessment=assessment)
         db.session.add(response)
@@ -58,9 +59,22 @@ def answer_values(assessment: Assessment) -> dict[str, tuple[str | None, str]]:
     rows = db.session.connection().execute(
         select(Answer.question_id, Answer.value, Answer.comment)
         .join(Response)
-        .where(Response.assessment_id == assessment.id, Response.respondent_id.is_(None))
+        .where(Response.assessment_id == assessment.id, Response.is_shared)
     )
     return {qid: (value, comment) for qid, value, comment in rows}
+
+
+def respondent_answers(assessment: Assessment) -> list[tuple[Response, dict[str, str]]]:
+    """Every respondent's response with its answers (option values), in invitation order."""
+    respondents = [r for r in assessment.responses if r.is_respondent]
+    values: dict[int, dict[str, str]] = {r.id: {} for r in respondents}
+    if respondents:
+        for response_id, qid, value in db.session.execute(
+            select(Answer.response_id, Answer.question_id, Answer.value)
+            .where(Answer.response_id.in_(list(values)), Answer.value.is_not(None))
+        ):
+            values[response_id][qid] = value
+    return [(r, values[r.id]) for r in sorted(respondents, key=lambda r: r.id)]
 
 
 def start_assessment(
@@ -108,9 +122,10 @@ class ConflictError(Exception):
 
 def save_answers(
     assessment: Assessment,
-    user: User,
+    user: User | None,
     values: dict[str, tuple[str | None, str]],
     base_version: int | None = None,
+    response: Response | None = None,
 ) -> dict[str, dict]:
     """Store the given answers; return what changed, per question: the option value before
     and after, and whether the comment changed (its text stays out of the audit trail).
@@ -123,7 +138,8 @@ def save_answers(
     """
     if assessment.submitted:
         raise ValueError("a submitted assessment is read-only")
-    response = shared_response(assessment)
+    response = response or shared_response(assessment)  # a respondent's, or the gemeente's own
+    user_id = user.id if user is not None else None
     # Only the answers this save touches: a page posts 8 of the 40.
     existing = {} if response.id is None else {
         a.question_id: a for a in db.session.scalars(
@@ -148,19 +164,20 @@ def save_answers(
             if value is None and not comment:
                 continue
             db.session.add(Answer(response=response, question_id=qid, value=value, comment=comment,
-                                  updated_by_id=user.id, version=new_version))
+                                  updated_by_id=user_id, version=new_version))
         elif (answer.value, answer.comment) == (value, comment):
             continue
         elif value is None and not comment:
             db.session.delete(answer)
         else:
             answer.value, answer.comment = value, comment
-            answer.updated_at, answer.updated_by_id, answer.version = utcnow(), user.id, new_version
+            answer.updated_at, answer.updated_by_id, answer.version = utcnow(), user_id, new_version
         changes[qid] = {"van": before[0], "naar": value, "toelichting_gewijzigd": before[1] != comment}
     if changes:
         assessment.updated_at = utcnow()
         db.session.flush()  # the version check happens here; the scores read the new answers
-        refresh_scores(current_app.extensions["questionnaire_store"], assessment)
+        if response.is_shared:
+            refresh_scores(current_app.extensions["questionnaire_store"], assessment)
     return changes
 
 
@@ -184,10 +201,14 @@ def refresh_scores(store: QuestionnaireStore, assessment: Assessment) -> None:
 
 
 def report_for(store: QuestionnaireStore, assessment: Assessment) -> Report:
+    questionnaire = store.get(assessment.questionnaire_fingerprint)
+    respondents = [RespondentAnswers(r.perspective, {q: v for q, v in values.items() if questionnaire.question(q)})
+                   for r, values in respondent_answers(assessment) if values]
     return build_report(
-        store.get(assessment.questionnaire_fingerprint),
+        questionnaire,
         answer_values(assessment),
         gemeente=assessment.gemeente.name,
         year=assessment.year,
         submitted=assessment.submitted,
+        respondents=respondents,
     )

@@ -19,6 +19,7 @@ ACTIONS = {
     "user.deleted": "Account verwijderd",
     "backup.written": "Back-up gemaakt",
     "data.exported": "Gegevens geëxporteerd",
+    "respondent.invited": "Respondent uitgenodigd",
 }
 
 

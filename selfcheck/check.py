@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -264,12 +264,14 @@ def _form_states(form, domain, originals: dict[str, str] | None = None) -> dict[
 
 def _previous_feedback(assessment, domain_id: str | None) -> list[Feedback]:
     """Advisers' feedback on this gemeente's previous check, for one domain (or the whole check)."""
-    previous = db.session.scalars(
-        select(Assessment).where(Assessment.gemeente_id == assessment.gemeente_id, Assessment.year < assessment.year)
-        .order_by(Assessment.year.desc()).limit(1)).first()
-    if previous is None:
-        return []
-    return [f for f in previous.feedback if f.domain_id == domain_id]
+    previous_year = (select(func.max(Assessment.year))
+                     .where(Assessment.gemeente_id == assessment.gemeente_id, Assessment.year < assessment.year)
+                     .scalar_subquery())
+    domain = Feedback.domain_id.is_(None) if domain_id is None else Feedback.domain_id == domain_id
+    return db.session.scalars(
+        select(Feedback).join(Assessment, Assessment.id == Feedback.assessment_id)
+        .where(Assessment.gemeente_id == assessment.gemeente_id, Assessment.year == previous_year, domain)
+        .order_by(Feedback.created_at)).all()
 
 
 def _render_step(assessment, questionnaire, number, states, form=None, version=None):

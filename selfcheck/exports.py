@@ -38,7 +38,7 @@ def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bo
     for assessment_id, question_id, value in db.session.execute(
         select(Response.assessment_id, Answer.question_id, Answer.value)
         .join(Answer, Answer.response_id == Response.id)
-        .where(Response.assessment_id.in_(ids), Response.respondent_id.is_(None))
+        .where(Response.assessment_id.in_(ids), Response.is_shared)
     ):
         answers.setdefault(assessment_id, {})[question_id] = value
     scores: dict[int, dict[str, DomainScore]] = {}

@@ -174,7 +174,7 @@ def answer_distribution(filters: Filters) -> dict[str, dict[str, int]]:
     rows = db.session.execute(
         select(Answer.question_id, Answer.value, func.count())
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.assessment_id.in_(select(latest.c.assessment_id)), Response.respondent_id.is_(None),
+        .where(Response.assessment_id.in_(select(latest.c.assessment_id)), Response.is_shared,
                Answer.value.is_not(None))
         .group_by(Answer.question_id, Answer.value)
     ).all()

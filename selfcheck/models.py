@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
@@ -115,6 +116,7 @@ class Assessment(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     submitted_at = db.Column(db.DateTime)
     submitted_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    consensus_shared = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     # Raised by every save; an UPDATE that finds another version fails (optimistic locking).
     version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
 
@@ -153,18 +155,47 @@ class Response(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     assessment_id = db.Column(db.Integer, db.ForeignKey("assessment.id"), nullable=False)
     respondent_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    # An invited respondent (no account): who, from which perspective, for which domains.
+    name = db.Column(db.String(120))
+    email = db.Column(db.String(254))
+    perspective = db.Column(db.String(20))
+    domains = db.Column(db.JSON)  # list of domain ids; None: all domains
+    invite_hash = db.Column(db.String(64), unique=True)  # sha256 of the one-time link's token
+    invite_expires_at = db.Column(db.DateTime)
+    invite_used_at = db.Column(db.DateTime)
+    submitted_at = db.Column(db.DateTime)
 
     assessment = db.relationship("Assessment", back_populates="responses")
     answers = db.relationship("Answer", back_populates="response", cascade="all, delete-orphan")
 
+    @property
+    def is_respondent(self) -> bool:
+        return self.perspective is not None
+
+    @hybrid_property
+    def is_shared(self) -> bool:
+        """The gemeente's own (final) answers, as opposed to a respondent's."""
+        return self.respondent_id is None and self.perspective is None
+
+    @is_shared.inplace.expression
+    @classmethod
+    def _is_shared_expression(cls):
+        return and_(cls.respondent_id.is_(None), cls.perspective.is_(None))
+
+    def covers(self, domain_id: str) -> bool:
+        return self.domains is None or domain_id in self.domains
+
     __table_args__ = (
         UniqueConstraint("assessment_id", "respondent_id", name="uq_response_assessment_respondent"),
+        CheckConstraint("perspective IS NULL OR perspective IN "
+                        "('beleid', 'inkoop', 'uitvoering', 'ketenpartner', 'zorgverzekeraar')",
+                        name="perspective_known"),
         Index(
             "uq_response_shared",
             "assessment_id",
             unique=True,
-            sqlite_where=db.text("respondent_id IS NULL"),
-            postgresql_where=db.text("respondent_id IS NULL"),
+            sqlite_where=db.text("respondent_id IS NULL AND perspective IS NULL"),
+            postgresql_where=db.text("respondent_id IS NULL AND perspective IS NULL"),
         ),
     )
 
@@ -180,6 +211,7 @@ class Answer(db.Model):
     # The assessment version that last changed this answer: a save based on an older version
     # that would change it again is a conflict.
     version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    reason = db.Column(db.Text)  # why the owner chose this final answer when respondents differed
 
     response = db.relationship("Response", back_populates="answers")
     updated_by = db.relationship("User")

@@ -4,12 +4,16 @@ Pure: built from a questionnaire and stored answer values, without Flask or a da
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 from .advice import Advice, recommend
+from .consensus import Disagreement, PerspectiveView, RespondentAnswers, disagreements, perspective_spread
 from .questionnaire import Option, Question, Questionnaire
 from .scoring import QuestionResult, Result, score
+
+
+TOP_DIFFERENCES = 5
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,9 @@ class Report:
     result: Result
     advice: tuple[Advice, ...]
     answers: Mapping[str, AnsweredQuestion]
+    # Several respondents: how each perspective sees each domain, and where they differ most.
+    perspectives: Mapping[str, list[PerspectiveView]] = field(default_factory=dict)
+    disagreements: tuple[Disagreement, ...] = ()
 
     @property
     def top_advice(self) -> tuple[Advice, ...]:
@@ -54,8 +61,10 @@ def build_report(
     gemeente: str,
     year: int,
     submitted: bool,
+    respondents: Sequence[RespondentAnswers] = (),
 ) -> Report:
-    """`values` maps question id to (option value or None, comment)."""
+    """`values` maps question id to (option value or None, comment): the gemeente's final answers,
+    which alone are scored. `respondents` only feed the perspectives and the disagreements."""
     result = score(questionnaire, {qid: v for qid, (v, _) in values.items() if v is not None})
     answers = {}
     for question in questionnaire.questions:
@@ -70,4 +79,6 @@ def build_report(
         result=result,
         advice=tuple(recommend(result)),
         answers=answers,
+        perspectives=perspective_spread(questionnaire, respondents) if respondents else {},
+        disagreements=tuple(d for d in disagreements(questionnaire, respondents) if d.spread > 0)[:TOP_DIFFERENCES],
     )

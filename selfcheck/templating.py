@@ -25,8 +25,11 @@ def nl_number(value: int | None) -> str:
 
 
 def register(app: Flask) -> None:
+    from .consensus import PERSPECTIVES
+
     app.add_template_filter(nl_date)
     app.add_template_filter(nl_number)
+    app.add_template_global(PERSPECTIVES, "perspective_labels")
 
     @lru_cache(maxsize=4096)
     def cached_macro(name: str, *args) -> Markup:

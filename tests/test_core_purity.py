@@ -2,7 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = ["selfcheck.questionnaire", "selfcheck.loader", "selfcheck.scoring", "selfcheck.advice"]
+CORE = ["selfcheck.questionnaire", "selfcheck.loader", "selfcheck.scoring", "selfcheck.advice",
+        "selfcheck.consensus", "selfcheck.report", "selfcheck.chart"]
 
 
 def test_core_imports_no_web_database_or_pdf_library():

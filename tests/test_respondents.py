@@ -1,0 +1,132 @@
+"""Several respondents per gemeente: invitations, independent answers, consensus with dissent kept."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from selfcheck.assessments import answer_values, report_for
+from selfcheck.extensions import db
+from selfcheck.models import Answer, Response, utcnow
+from tests.conftest import Browser
+
+
+@pytest.fixture
+def owner_setup(app, browser, make_gemeente, make_user, make_assessment):
+    gemeente = make_gemeente()
+    owner = make_user("beleidsmedewerker", gemeente)
+    assessment = make_assessment(gemeente, owner)
+    browser.login(owner.email)
+    return app, gemeente, owner, assessment
+
+
+def invite(browser, assessment, name, perspective, domains=()):
+    url = f"/checks/{assessment.id}/respondenten"
+    data = {"name": name, "email": f"{name.lower()}@partner.nl", "perspective": perspective}
+    if domains:
+        data["domains"] = list(domains)
+    page = browser.submit(url, data).get_data(as_text=True)
+    return re.search(r'value="http://localhost(/respondent/[^"]+)"', page).group(1)
+
+
+def respondent(app, link) -> Browser:
+    person = Browser(app.test_client())
+    assert person.get(link).status_code == 302
+    return person
+
+
+def answer(person, number, domain, values, comment=""):
+    data = {f"q_{q.id}": value for q, value in zip(domain.questions, values)}
+    data[f"c_{domain.questions[0].id}"] = comment
+    return person.submit(f"/respondent/stap/{number}", data)
+
+
+def test_invitation_is_single_use_expires_and_cannot_be_forged(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    link = invite(browser, assessment, "Petra", "ketenpartner")
+    person = Browser(app.test_client())
+    assert person.get(link).status_code == 302
+    assert Browser(app.test_client()).get(link).status_code == 404  # used once
+    assert Browser(app.test_client()).get(link[:-3] + "abc").status_code == 404  # tampered
+    expired = invite(browser, assessment, "Karel", "inkoop")
+    db.session.query(Response).filter_by(name="Karel").update({"invite_expires_at": utcnow() - timedelta(days=1)})
+    db.session.commit()
+    assert Browser(app.test_client()).get(expired).status_code == 410
+    assert Browser(app.test_client()).get("/respondent").status_code == 403  # no session, no access
+
+
+def test_only_the_owner_manages_respondents(owner_setup, make_gemeente, make_user, app):
+    _, gemeente, _, assessment = owner_setup
+    other = Browser(app.test_client())
+    other.login(make_user("beleidsmedewerker", make_gemeente("GM0344", "Utrecht")).email)
+    for url in (f"/checks/{assessment.id}/respondenten", f"/checks/{assessment.id}/consensus"):
+        assert other.get(url).status_code == 404, url
+    buyer = Browser(app.test_client())
+    buyer.login(make_user("inkoper", gemeente).email)
+    assert buyer.get(f"/checks/{assessment.id}/respondenten").status_code == 403
+
+
+def test_respondents_answer_independently_within_their_domains(owner_setup, browser, questionnaire):
+    app, _, _, assessment = owner_setup
+    first, second = questionnaire.domains[:2]
+    anna = respondent(app, invite(browser, assessment, "Anna", "beleid", [first.id]))
+    home = anna.get("/respondent").get_data(as_text=True)
+    assert first.title in home and second.title not in home
+    assert anna.get("/respondent/stap/2").status_code == 404
+    assert answer(anna, 1, first, ["geborgd"] * 8, "Staat in de nota").status_code == 302
+
+    bram = respondent(app, invite(browser, assessment, "Bram", "uitvoering"))
+    page = bram.get("/respondent/stap/1").get_data(as_text=True)
+    assert "Staat in de nota" not in page and "checked" not in page  # Anna's answers stay hers
+    assert answer(bram, 1, first, ["nee"] * 8, "Zien we niet terug").status_code == 302
+    assert answer_values(assessment) == {}  # the gemeente's own answers are untouched
+    # a respondent cannot reach the gemeente's pages
+    assert bram.get(f"/checks/{assessment.id}").status_code == 302
+    bram.submit("/respondent/indienen", {}, form_url="/respondent")
+    assert answer(bram, 1, first, ["deels"] * 8).status_code == 409  # submitted: frozen
+
+
+def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser, questionnaire):
+    app, _, owner, assessment = owner_setup
+    domain = questionnaire.domains[0]
+    anna = respondent(app, invite(browser, assessment, "Anna", "beleid"))
+    bram = respondent(app, invite(browser, assessment, "Bram", "uitvoering"))
+    # question 3 differs most (geborgd vs nee), question 2 a little (vastgelegd vs deels), the rest agree
+    answer(anna, 1, domain, ["deels", "vastgelegd", "geborgd"] + ["nee"] * 5, "Beleid ziet het zo")
+    answer(bram, 1, domain, ["deels", "deels", "nee"] + ["nee"] * 5)
+    page = browser.get(f"/checks/{assessment.id}/consensus").get_data(as_text=True)
+    order = re.findall(r'<section class="question" id="v-([a-z0-9_]+)"', page)
+    assert order[:2] == [domain.questions[2].id, domain.questions[1].id]
+    assert "Verschil: 100%" in page and "Verschil: 33%" in page and "Beleid ziet het zo" in page
+
+    target = domain.questions[2]
+    response = browser.submit(f"/checks/{assessment.id}/consensus/{target.id}",
+                              {"value": "deels", "reason": "Alleen in de nota, niet in de praktijk"},
+                              form_url=f"/checks/{assessment.id}/consensus")
+    assert response.status_code == 302
+    final = db.session.query(Answer).join(Response).filter(Response.perspective.is_(None),
+                                                           Answer.question_id == target.id).one()
+    assert (final.value, final.reason) == ("deels", "Alleen in de nota, niet in de praktijk")
+    kept = {r.perspective: a.value for a in db.session.query(Answer).filter_by(question_id=target.id)
+            for r in [a.response] if r.perspective}
+    assert kept == {"beleid": "geborgd", "uitvoering": "nee"}  # the dissent is not overwritten
+
+    # the score comes from the final answers only; the spread from every respondent
+    report = report_for(app.extensions["questionnaire_store"], assessment)
+    assert report.result.domain(domain.id).answered == 1
+    views = {v.perspective: v for v in report.perspectives[domain.id]}
+    assert views["beleid"].score > views["uitvoering"].score
+    assert report.disagreements[0].question.id == target.id
+    results = browser.get(f"/checks/{assessment.id}/resultaten").get_data(as_text=True)
+    assert "Verschillen tussen perspectieven" in results and "De grootste verschillen" in results
+    assert "Anna" not in results  # perspectives, not names
+
+
+def test_consensus_is_shown_to_respondents_only_when_shared(owner_setup, browser, questionnaire):
+    app, _, _, assessment = owner_setup
+    domain = questionnaire.domains[0]
+    anna = respondent(app, invite(browser, assessment, "Anna", "beleid"))
+    browser.submit(f"/checks/{assessment.id}/consensus/{domain.questions[0].id}", {"value": "geborgd"},
+                   form_url=f"/checks/{assessment.id}/consensus")
+    assert "De uitkomst van de gemeente" not in anna.get("/respondent").get_data(as_text=True)
+    browser.submit(f"/checks/{assessment.id}/consensus/delen", {}, form_url=f"/checks/{assessment.id}/consensus")
+    assert "De uitkomst van de gemeente" in anna.get("/respondent").get_data(as_text=True)
