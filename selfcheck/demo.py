@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from .assessments import QuestionnaireStore, save_answers, start_assessment, submit_assessment
 from .extensions import db
-from .models import Gemeente, User
+from .models import Gemeente, Response, User, utcnow
 
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -71,8 +71,15 @@ def load_demo_data(store: QuestionnaireStore) -> bool:
         submit_assessment(assessment, user)
         assessment.submitted_at = assessment.updated_at = datetime(2025, 11, 14, 10, 30)
     db.session.flush()
-    # Breda's 2026 check is a draft, started from 2025's answers.
-    start_assessment(store, gemeenten["GM0758"], 2026, users["beleid@breda.example"], prefill=True)
+    # Breda's 2026 check is a draft, started from 2025's answers, with two respondents who disagree.
+    draft = start_assessment(store, gemeenten["GM0758"], 2026, users["beleid@breda.example"], prefill=True)
+    for name, perspective, pattern in (("Petra Visser", "uitvoering", ["nee", "deels", "nee", "weet_niet"]),
+                                       ("Karim Bouzid", "ketenpartner", ["deels", "vastgelegd", "geborgd"])):
+        response = Response(assessment=draft, name=name, email=f"{perspective}@partner.example",
+                            perspective=perspective, invite_used_at=utcnow(), submitted_at=utcnow())
+        db.session.add(response)
+        db.session.flush()
+        save_answers(draft, None, _answers(store.current, pattern), response=response)
     db.session.commit()
     return True
 

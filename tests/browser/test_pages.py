@@ -138,3 +138,34 @@ def test_audit_reports_a_real_violation(page):
     page.evaluate("() => document.querySelector('label[for=email]').remove()")
     with pytest.raises(AssertionError, match="label"):
         audit(page, "deliberately-broken")
+
+
+def test_respondent_invitation_answers_and_consensus_pass_axe(page, chromium, live_server):
+    login(page, "beleid@breda.example")
+    page.get_by_role("link", name=re.compile("Verder invullen")).first.click()
+    page.get_by_role("link", name="Respondenten uitnodigen").click()
+    audit(page, "respondents")
+    page.fill("#name", "Sanne Ketenpartner")
+    page.fill("#email", "sanne@ggz.example")
+    page.select_option("#perspective", "ketenpartner")
+    page.get_by_label("Agendasetting").check()
+    page.get_by_role("button", name="Link maken").click()
+    link = page.locator("#link").input_value()
+    assert "/respondent/" in link
+
+    other = chromium.new_context(base_url=live_server, bypass_csp=True)
+    respondent = other.new_page()
+    respondent.goto(link)
+    assert "ketenpartner" in respondent.locator("main").inner_text().lower()
+    audit(respondent, "respondent-home")
+    respondent.get_by_role("link", name="Agendasetting").click()
+    respondent.locator("input[type=radio]").first.check()
+    audit(respondent, "respondent-step")
+    with respondent.expect_navigation():
+        respondent.get_by_role("button", name="Opslaan").click()
+    assert "opgeslagen" in respondent.locator("main").inner_text()
+    other.close()
+
+    page.goto(page.url.replace("/respondenten", "/consensus"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Consensus"
+    audit(page, "consensus")
