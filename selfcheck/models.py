@@ -126,7 +126,7 @@ class Assessment(db.Model):
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     submitted_by = db.relationship("User", foreign_keys=[submitted_by_id])
     responses = db.relationship("Response", back_populates="assessment", cascade="all, delete-orphan")
-    scores = db.relationship("DomainScore", cascade="all, delete-orphan", lazy="selectin")
+    scores = db.relationship("DomainScore", cascade="all, delete-orphan")
     feedback = db.relationship("Feedback", order_by="Feedback.created_at", back_populates="assessment")
 
     __mapper_args__ = {"version_id_col": version}
