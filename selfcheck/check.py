@@ -129,9 +129,9 @@ def step(assessment_id: int, number: int):
                         "Het formulier bevat velden die niet bij deze stap horen ("
                         + ", ".join(sorted(unexpected)[:5]) + "). Er is niets opgeslagen.")
     base_version = request.form.get("version", type=int)
-    if base_version is None:
+    if base_version is None or not 0 < base_version <= assessment.version:
         return _refused(assessment, questionnaire, number, form, 400,
-                        "Het formulier mist zijn versienummer. Er is niets opgeslagen; laad de pagina opnieuw.")
+                        "Het formulier mist een geldig versienummer. Er is niets opgeslagen; laad de pagina opnieuw.")
     if not form.validate():
         return _refused(assessment, questionnaire, number, form, 422)
 
