@@ -18,6 +18,7 @@ OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
 from .questionnaire import Questionnaire
 from .consensus import RespondentAnswers
 from .report import Report, build_report
+from .scoring import score
 
 
 class QuestionnaireStore:
@@ -189,13 +190,15 @@ def submit_assessment(assessment: Assessment, user: User) -> None:
 
 def refresh_scores(store: QuestionnaireStore, assessment: Assessment) -> None:
     """Store the core's scores of this assessment (for SQL aggregation). No commit."""
-    result = report_for(store, assessment).result
+    questionnaire = store.get(assessment.questionnaire_fingerprint)
+    result = score(questionnaire, {q: v for q, (v, _) in answer_values(assessment).items()
+                                   if v is not None and questionnaire.question(q)})
     rows = {d.domain.id: (d.score, d.level) for d in result.domains}
     rows[OVERALL] = (result.score, result.level)
     current = {s.domain_id: s for s in assessment.scores}
-    for domain_id, (score, level) in rows.items():
+    for domain_id, (value, level) in rows.items():
         row = current.get(domain_id) or DomainScore(assessment_id=assessment.id, domain_id=domain_id)
-        row.score, row.level_id, row.level_rank = score, level.id if level else None, level.rank if level else None
+        row.score, row.level_id, row.level_rank = value, level.id if level else None, level.rank if level else None
         if domain_id not in current:
             assessment.scores.append(row)
 

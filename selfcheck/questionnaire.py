@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,17 @@ class Questionnaire:
     priorities: dict[int, str] = field(default_factory=dict, hash=False, compare=False)
     caps: tuple[Cap, ...] = ()
 
-    @property
+    # cached_property writes the instance __dict__ directly, which a frozen dataclass allows
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for d in self.domains for q in d.questions)
 
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._questions_by_id.get(question_id)
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
