@@ -1,7 +1,9 @@
 """Throughput of a domain page (GET, and a POST that saves) against a minimal endpoint of the same app.
 
 Runs the app under gunicorn on 127.0.0.1 with demo data in a throw-away SQLite database and
-loads it with wrk (Debian package 'wrk'). Prints requests per second side by side and the
+loads it with wrk (Debian package 'wrk'). The POST is the browser's autosave: every wrk thread
+edits its own draft check and takes the new version from each reply, so every request writes
+(the audit trail count is printed as proof). Prints requests per second side by side and the
 ratio to the ceiling. Target: a domain page at least 20% of the ceiling.
 
     .venv/bin/python bench/pages.py [--seconds 5] [--connections 8] [--workers 2]
