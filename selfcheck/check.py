@@ -22,7 +22,6 @@ from .assessments import (
     submit_assessment,
 )
 from .audit import record
-from .chart import radar
 from .insights import Filters, benchmark, gemeente_trend
 from .extensions import db
 from .forms import COMMENT_MAX, FeedbackForm, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
@@ -331,12 +330,11 @@ def submit(assessment_id: int):
 def results(assessment_id: int):
     assessment = visible_assessment(assessment_id)
     report = report_for(_store(), assessment)
-    chart = radar([(d.domain.title, d.score) for d in report.result.domains])
     national = benchmark(_store().current, Filters())
     feedback_form = None
     if current_user.role in ("adviseur", "admin") and assessment.submitted:
         feedback_form = FeedbackForm()
         feedback_form.domain_id.choices = [("", "De hele check")] + [(d.id, d.title) for d in report.questionnaire.domains]
-    return render_template("check/results.html", assessment=assessment, report=report, chart=chart,
+    return render_template("check/results.html", assessment=assessment, report=report, chart=report.chart,
                            national=national if national[OVERALL].shown else None,
                            feedback_form=feedback_form)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from .advice import Advice, recommend
+from .chart import Radar, radar
 from .consensus import Disagreement, PerspectiveView, RespondentAnswers, disagreements, perspective_spread
 from .questionnaire import Option, Question, Questionnaire
 from .scoring import QuestionResult, Result, score
@@ -35,6 +36,11 @@ class Report:
     # Several respondents: how each perspective sees each domain, and where they differ most.
     perspectives: Mapping[str, list[PerspectiveView]] = field(default_factory=dict)
     disagreements: tuple[Disagreement, ...] = ()
+
+    @property
+    def chart(self) -> Radar:
+        """The radar chart of the domain scores, as the results page and the PDF draw it."""
+        return radar([(d.domain.title, d.score) for d in self.result.domains])
 
     @property
     def top_advice(self) -> tuple[Advice, ...]:

@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 from .access import visible_assessment
 from .assessments import report_for
 from .audit import record
-from .chart import radar
 from .extensions import db
 from .models import Assessment
 
@@ -77,7 +76,7 @@ class ReportCache:
 
 def report_html(assessment: Assessment, kind: str) -> str:
     report = report_for(current_app.extensions["questionnaire_store"], assessment)
-    chart = radar([(d.domain.title, d.score) for d in report.result.domains])
+    chart = report.chart
     svg = render_template("partials/_radar.svg", chart=chart)
     alt = "Radardiagram van de scores per domein: " + "; ".join(
         f"{a.label} {a.score if a.score is not None else 'geen score'}" for a in chart.axes) + "."
