@@ -119,6 +119,11 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
     results = browser.get(f"/checks/{assessment.id}/resultaten").get_data(as_text=True)
     assert "Verschillen tussen perspectieven" in results and "De grootste verschillen" in results
     assert "Anna" not in results  # perspectives, not names
+    from tests.test_web_report import pdf_text
+    pages = pdf_text(browser.get(f"/checks/{assessment.id}/rapport.pdf").data)
+    summary = next(p for p in pages if "Samenvatting" in p and "De drie belangrijkste" in p)
+    spread = next(p for p in pages if "Verschillen tussen perspectieven" in p and "De grootste verschillen" in p)
+    assert summary is not spread and "Anna" not in "".join(pages)
 
 
 def test_consensus_is_shown_to_respondents_only_when_shared(owner_setup, browser, questionnaire):

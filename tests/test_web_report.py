@@ -44,6 +44,7 @@ def test_report_content(browser, breda, app):
     text = "\n".join(pages)
     report = report_for(app.extensions["questionnaire_store"], finished)
     cover = pages[0]
+    assert "Samenvatting" in pages[1] and "De drie belangrijkste aanbevelingen" in pages[1]  # one page
     assert "Gemeente Breda" in cover and "2025" in cover and "Definitief" in cover
     assert "versie " + report.questionnaire.version in cover
     for d in report.result.domains:
