@@ -112,6 +112,22 @@ def renew(assessment_id: int, response_id: int):
     return redirect(url_for("respondents.manage", assessment_id=assessment.id))
 
 
+@bp.post("/checks/<int:assessment_id>/respondenten/<int:response_id>/wissen")
+@login_required
+def forget(assessment_id: int, response_id: int):
+    """AVG: remove a respondent's name and e-mail; their answers stay, under their perspective."""
+    assessment = _owned_assessment(assessment_id)
+    response = db.session.get(Response, response_id)
+    if response is None or response.assessment_id != assessment.id or not response.is_respondent:
+        abort(404)
+    response.name, response.email = f"Respondent {response.id}", None
+    response.invite_hash = None  # an unused link stops working too
+    record("respondent.forgotten", assessment=assessment, perspective=response.perspective)
+    db.session.commit()
+    flash("De naam en het e-mailadres van de respondent zijn gewist; de antwoorden blijven.", "success")
+    return redirect(url_for("respondents.manage", assessment_id=assessment.id))
+
+
 @bp.get("/checks/<int:assessment_id>/consensus")
 @login_required
 def consensus(assessment_id: int):

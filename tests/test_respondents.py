@@ -135,3 +135,18 @@ def test_consensus_is_shown_to_respondents_only_when_shared(owner_setup, browser
     assert "De uitkomst van de gemeente" not in anna.get("/respondent").get_data(as_text=True)
     browser.submit(f"/checks/{assessment.id}/consensus/delen", {}, form_url=f"/checks/{assessment.id}/consensus")
     assert "De uitkomst van de gemeente" in anna.get("/respondent").get_data(as_text=True)
+
+
+def test_owner_can_erase_a_respondents_name_and_address(owner_setup, browser, questionnaire):
+    app, _, _, assessment = owner_setup
+    domain = questionnaire.domains[0]
+    link = invite(browser, assessment, "Petra", "ketenpartner")
+    answer(respondent(app, link), 1, domain, ["geborgd"] * 8)
+    response = db.session.query(Response).filter_by(name="Petra").one()
+    browser.submit(f"/checks/{assessment.id}/respondenten/{response.id}/wissen", {},
+                   form_url=f"/checks/{assessment.id}/respondenten")
+    db.session.expire_all()
+    erased = db.session.get(Response, response.id)
+    assert erased.email is None and "Petra" not in erased.name and erased.perspective == "ketenpartner"
+    assert db.session.query(Answer).filter_by(response_id=response.id).count() == 8
+    assert "petra@partner.nl" not in browser.get(f"/checks/{assessment.id}/respondenten").get_data(as_text=True)
