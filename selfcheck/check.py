@@ -57,16 +57,9 @@ def index():
 def gemeente(gemeente_id: int):
     gemeente = visible_gemeente(gemeente_id)
     form = NewAssessmentForm()
-    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=_trend(gemeente.id),
+    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=gemeente_trend(gemeente.id),
                            current_questionnaire=_store().current, can_edit=current_user.can_edit(gemeente.id))
 
-
-def _trend(gemeente_id: int) -> dict:
-    """Year -> domain id -> score, for the trend table of a gemeente."""
-    table: dict[int, dict[str, int | None]] = {}
-    for _, year, _, domain_id, score, _ in gemeente_trend(gemeente_id):
-        table.setdefault(year, {})[domain_id] = score
-    return table
 
 
 @bp.post("/gemeenten/<int:gemeente_id>/checks")
@@ -91,7 +84,7 @@ def start(gemeente_id: int):
             else:
                 flash(f"De check {assessment.year} is gestart.", "success")
                 return redirect(url_for("check.step", assessment_id=assessment.id, number=1))
-    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=_trend(gemeente.id),
+    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=gemeente_trend(gemeente.id),
                            current_questionnaire=_store().current, can_edit=True), 422
 
 

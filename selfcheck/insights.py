@@ -157,6 +157,11 @@ def benchmark(questionnaire: Questionnaire, filters: Filters) -> dict[str, Sprea
     by_domain: dict[str, list[int]] = {}
     for domain_id, score in rows:
         by_domain.setdefault(domain_id, []).append(score)
+    return _spreads(questionnaire, by_domain)
+
+
+def _spreads(questionnaire: Questionnaire, by_domain: dict[str, list[int]]) -> dict[str, Spread]:
+    """Spread per domain (and overall) from each domain's scores in ascending order."""
     result = {}
     for domain_id in [OVERALL] + [d.id for d in questionnaire.domains]:
         ordered = by_domain.get(domain_id, [])
@@ -192,7 +197,19 @@ def regions(questionnaire: Questionnaire) -> list[dict]:
     """Per jeugdregio: how many gemeenten have a submitted check, and the median per domain."""
     names = db.session.scalars(select(Gemeente.jeugdregio).where(Gemeente.jeugdregio != "")
                                .distinct().order_by(Gemeente.jeugdregio)).all()
-    return [{"name": name, "spread": benchmark(questionnaire, Filters(region=name))} for name in names]
+    latest = latest_assessments(Filters())
+    rows = db.session.execute(  # one query for all regions, not one per region
+        select(Gemeente.jeugdregio, DomainScore.domain_id, DomainScore.score)
+        .join(Assessment, Assessment.gemeente_id == Gemeente.id)
+        .join(DomainScore, DomainScore.assessment_id == Assessment.id)
+        .where(Assessment.id.in_(select(latest.c.assessment_id)), DomainScore.score.is_not(None))
+        .order_by(Gemeente.jeugdregio, DomainScore.domain_id, DomainScore.score)
+    ).all()
+    by_region: dict[str, dict[str, list[int]]] = {name: {} for name in names}
+    for region, domain_id, score in rows:
+        if region in by_region:
+            by_region[region].setdefault(domain_id, []).append(score)
+    return [{"name": name, "spread": _spreads(questionnaire, by_region[name])} for name in names]
 
 
 def level_distribution_per_year() -> list[tuple[int, str | None, int]]:
@@ -206,15 +223,17 @@ def level_distribution_per_year() -> list[tuple[int, str | None, int]]:
     ).all()
 
 
-def gemeente_trend(gemeente_id: int) -> list:
-    """One gemeente's scores per domain over the years, oldest first."""
-    return db.session.execute(
-        select(Assessment.id, Assessment.year, Assessment.status, DomainScore.domain_id, DomainScore.score,
-               DomainScore.level_id)
+def gemeente_trend(gemeente_id: int) -> dict[int, dict[str, int | None]]:
+    """One gemeente's scores over the years: year -> domain id -> score, oldest first."""
+    table: dict[int, dict[str, int | None]] = {}
+    for year, domain_id, score in db.session.execute(
+        select(Assessment.year, DomainScore.domain_id, DomainScore.score)
         .join(DomainScore, DomainScore.assessment_id == Assessment.id)
         .where(Assessment.gemeente_id == gemeente_id)
         .order_by(Assessment.year)
-    ).all()
+    ):
+        table.setdefault(year, {})[domain_id] = score
+    return table
 
 
 def provinces() -> list[str]:

@@ -60,12 +60,11 @@ class ReportCache:
     def _path(self, assessment_id: int, kind: str, key: str) -> Path:
         return self.folder / f"{assessment_id}-{kind}-{key}.pdf"
 
-    def get(self, assessment: Assessment, kind: str) -> bytes | None:
-        path = self._path(assessment.id, kind, self.key(assessment, kind))
+    def get(self, assessment: Assessment, kind: str, key: str) -> bytes | None:
+        path = self._path(assessment.id, kind, key)
         return path.read_bytes() if path.exists() else None
 
-    def put(self, assessment: Assessment, kind: str, pdf: bytes) -> None:
-        key = self.key(assessment, kind)
+    def put(self, assessment: Assessment, kind: str, key: str, pdf: bytes) -> None:
         for old in self.folder.glob(f"{assessment.id}-{kind}-*.pdf"):
             old.unlink(missing_ok=True)  # earlier versions of this report
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
@@ -92,10 +91,11 @@ def report_html(assessment: Assessment, kind: str) -> str:
 def report_pdf(assessment: Assessment, kind: str = "rapport") -> bytes:
     """The PDF of an assessment: from the cache when nothing changed, else rendered in-process."""
     cache: ReportCache = current_app.extensions["report_cache"]
-    pdf = cache.get(assessment, kind)
+    key = cache.key(assessment, kind)
+    pdf = cache.get(assessment, kind, key)
     if pdf is None:
         pdf = current_app.extensions["pdf_renderer"].render(report_html(assessment, kind))
-        cache.put(assessment, kind, pdf)
+        cache.put(assessment, kind, key, pdf)
     return pdf
 
 

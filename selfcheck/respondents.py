@@ -63,6 +63,13 @@ def _owned_assessment(assessment_id: int) -> Assessment:
     return visible_assessment(assessment_id, edit=True)
 
 
+def _respondent_of(assessment: Assessment, response_id: int) -> Response:
+    response = db.session.get(Response, response_id)
+    if response is None or response.assessment_id != assessment.id or not response.is_respondent:
+        abort(404)
+    return response
+
+
 def _store():
     return current_app.extensions["questionnaire_store"]
 
@@ -101,9 +108,7 @@ def manage(assessment_id: int):
 @login_required
 def renew(assessment_id: int, response_id: int):
     assessment = _owned_assessment(assessment_id)
-    response = db.session.get(Response, response_id)
-    if response is None or response.assessment_id != assessment.id or not response.is_respondent:
-        abort(404)
+    response = _respondent_of(assessment, response_id)
     token = new_invitation(response)
     record("respondent.invited", assessment=assessment, perspective=response.perspective, renewed=True)
     db.session.commit()
@@ -117,9 +122,7 @@ def renew(assessment_id: int, response_id: int):
 def forget(assessment_id: int, response_id: int):
     """AVG: remove a respondent's name and e-mail; their answers stay, under their perspective."""
     assessment = _owned_assessment(assessment_id)
-    response = db.session.get(Response, response_id)
-    if response is None or response.assessment_id != assessment.id or not response.is_respondent:
-        abort(404)
+    response = _respondent_of(assessment, response_id)
     response.name, response.email = f"Respondent {response.id}", None
     response.invite_hash = None  # an unused link stops working too
     record("respondent.forgotten", assessment=assessment, perspective=response.perspective)

@@ -184,3 +184,12 @@ def test_refresh_scores_command(dataset, runner):
     db.session.commit()
     assert runner.invoke(args=["refresh-scores"]).exit_code == 0
     assert db.session.query(DomainScore).count() == 150 * 6
+
+
+def test_region_roll_up_equals_a_benchmark_per_region(dataset, questionnaire):
+    from selfcheck.insights import regions
+
+    rolled = regions(questionnaire)
+    assert len(rolled) == 9
+    for region in rolled:
+        assert region["spread"] == benchmark(questionnaire, Filters(region=region["name"]))
