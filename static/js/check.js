@@ -45,7 +45,9 @@
           const input = form.querySelector(`input[type=hidden][name="${name}"]`);
           if (input) input.value = value;
         }
-        show(data.message, "saved");
+        // "Opgeslagen" only when no later edit is still waiting for its own save.
+        if (confirmed === edits) show(data.message, "saved");
+        else show("Wijzigingen nog niet opgeslagen", "pending");
       } else {
         show(data.message || "Niet opgeslagen. Gebruik de knop Opslaan; uw invoer blijft staan.", "error");
       }
