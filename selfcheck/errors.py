@@ -22,9 +22,16 @@ CSRF_MESSAGE = (
 )
 
 
-def _page(status: int):
-    title, text = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title, text=text), status
+def _page(status: int, text: str | None = None):
+    title, standard = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title, text=text or standard), status
+
+
+def refuse(status: int, text: str):
+    """A request refused before any view ran: JSON for the autosave, else an error page."""
+    if request.form.get("action") == "autosave":
+        return jsonify(saved=False, message=text), status
+    return _page(status, text)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,6 +5,8 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from .errors import refuse
+
 # No inline scripts or styles anywhere: everything comes from /static.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; "
@@ -30,6 +32,14 @@ def failed_login(response) -> bool:
 def register(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No one types a NUL character, and PostgreSQL cannot store one: refuse the whole request."""
+        if any("\x00" in value for values in (*request.form.listvalues(), *request.args.listvalues())
+               for value in values):
+            return refuse(400, "Het formulier bevat een ongeldig teken (een NUL-teken). Er is niets opgeslagen.")
+        return None
 
     @app.after_request
     def security_headers(response):

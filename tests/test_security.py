@@ -68,3 +68,25 @@ def test_successful_logins_do_not_count(browser, make_user):
     for _ in range(12):
         assert browser.login(user.email).status_code == 302
         browser.logout()
+
+
+def test_a_nul_character_is_refused_with_a_message_and_stores_nothing(browser, make_gemeente, make_user,
+                                                                       make_assessment, questionnaire):
+    """PostgreSQL cannot store NUL; without this guard such a comment was a 500 there."""
+    from selfcheck.assessments import answer_values
+    from selfcheck.extensions import db
+
+    gemeente = make_gemeente()
+    user = make_user("beleidsmedewerker", gemeente)
+    assessment = make_assessment(gemeente, user)
+    browser.login(user.email)
+    q = questionnaire.domains[0].questions[0]
+    url = f"/checks/{assessment.id}/stap/1"
+    page = browser.submit(url, {f"q_{q.id}": "nee", f"c_{q.id}": "a\x00b", "action": "save"})
+    assert page.status_code == 400 and "ongeldig teken" in page.get_data(as_text=True)
+    autosave = browser.submit(url, {f"q_{q.id}": "nee", f"c_{q.id}": "\x00", "action": "autosave"})
+    assert autosave.status_code == 400 and autosave.json["saved"] is False
+    login = browser.client.post("/inloggen", data={"email": "a\x00@b.nl", "password": "x"})
+    assert login.status_code == 400
+    db.session.expire_all()
+    assert answer_values(assessment) == {}
