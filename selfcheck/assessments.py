@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
 from .loader import parse_questionnaire
 from .models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response, User, utcnow
-
-OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
-from .questionnaire import Questionnaire
 from .consensus import RespondentAnswers
+from .questionnaire import Questionnaire
 from .report import Report, build_report
 from .scoring import score
+
+OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
 
 
 class QuestionnaireStore:
@@ -121,6 +123,36 @@ class ConflictError(Exception):
         self.conflicts = conflicts
 
 
+@dataclass(frozen=True)
+class StoredAnswer:
+    id: int
+    value: str | None
+    comment: str
+    version: int
+    updated_by_id: int | None
+
+
+def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[int, dict[str, StoredAnswer]]:
+    """The response's id (the gemeente's own unless `response` is given) and all its answers, in one query."""
+    db.session.flush()  # plain statements follow: let them see what the session holds
+    which = Response.id == response.id if response is not None else Response.is_shared
+    rows = db.session.connection().execute(
+        select(Response.id, Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.version,
+               Answer.updated_by_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.assessment_id == assessment.id, which)
+    ).all()
+    if not rows:  # the gemeente's own response does not exist yet
+        new = shared_response(assessment)
+        db.session.flush()
+        return new.id, {}
+    answers = {}
+    for _, answer_id, qid, value, comment, version, updated_by_id in rows:
+        if answer_id is not None:  # the outer join gives the response even without answers
+            answers[qid] = StoredAnswer(answer_id, value, comment, version, updated_by_id)
+    return rows[0][0], answers
+
+
 def save_answers(
     assessment: Assessment,
     user: User | None,
@@ -134,52 +166,95 @@ def save_answers(
 
     With `base_version` (the assessment version the user's page showed), an answer that
     someone else changed since then and that this save would change again raises
-    ConflictError and nothing is stored; other answers merge. The flush then raises the
-    assessment's version only if nobody saved in between (SQLAlchemy's version check).
+    ConflictError and nothing is stored; other answers merge. The assessment's version is
+    then raised only if nobody saved in between (else StaleDataError, and the caller rolls back).
+
+    Every save of every user runs this, so it writes with a handful of plain statements
+    (bench/load.py) and then expires what the session may still hold of the rows it changed.
     """
     if assessment.submitted:
         raise ValueError("a submitted assessment is read-only")
-    response = response or shared_response(assessment)  # a respondent's, or the gemeente's own
-    user_id = user.id if user is not None else None
-    # Only the answers this save touches: a page posts 8 of the 40.
-    existing = {} if response.id is None else {
-        a.question_id: a for a in db.session.scalars(
-            select(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(list(values))))
-    }
+    response_id, stored = _stored_answers(assessment, response)
     if base_version is not None:
         conflicts = [
-            Conflict(qid, answer.value, answer.comment, answer.updated_by.name if answer.updated_by else "")
+            Conflict(qid, answer.value, answer.comment, _user_name(answer.updated_by_id))
             for qid, posted in values.items()
-            if (answer := existing.get(qid)) is not None
+            if (answer := stored.get(qid)) is not None
             and answer.version > base_version
             and (answer.value, answer.comment) != posted
         ]
         if conflicts:
             raise ConflictError(conflicts)
     new_version = assessment.version + 1
-    changes = {}
+    now = utcnow()
+    user_id = user.id if user is not None else None
+    inserts, updates, deletes, changes = [], [], [], {}
     for qid, (value, comment) in values.items():
-        answer = existing.get(qid)
+        answer = stored.get(qid)
         before = (answer.value, answer.comment) if answer is not None else (None, "")
-        if answer is None:
-            if value is None and not comment:
-                continue
-            db.session.add(Answer(response=response, question_id=qid, value=value, comment=comment,
-                                  updated_by_id=user_id, version=new_version))
-        elif (answer.value, answer.comment) == (value, comment):
+        if before == (value, comment):
             continue
+        if answer is None:
+            inserts.append({"response_id": response_id, "question_id": qid, "value": value, "comment": comment,
+                            "updated_at": now, "updated_by_id": user_id, "version": new_version})
         elif value is None and not comment:
-            db.session.delete(answer)
+            deletes.append(answer.id)
         else:
-            answer.value, answer.comment = value, comment
-            answer.updated_at, answer.updated_by_id, answer.version = utcnow(), user_id, new_version
+            updates.append({"answer_id": answer.id, "value": value, "comment": comment, "updated_at": now,
+                            "updated_by_id": user_id, "version": new_version})
         changes[qid] = {"van": before[0], "naar": value, "toelichting_gewijzigd": before[1] != comment}
-    if changes:
-        assessment.updated_at = utcnow()
-        db.session.flush()  # the version check happens here; the scores read the new answers
-        if response.is_shared:
-            refresh_scores(current_app.extensions["questionnaire_store"], assessment)
+    if not changes:
+        return changes
+    # First the version: it fails if anyone saved since we read, and holds everyone else off until we commit.
+    _raise_version(assessment, new_version, now)
+    table, connection = Answer.__table__, db.session.connection()
+    if inserts:
+        connection.execute(table.insert(), inserts)
+    if updates:
+        connection.execute(
+            table.update().where(table.c.id == bindparam("answer_id")).values(
+                {c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")}),
+            updates)
+    if deletes:
+        connection.execute(table.delete().where(table.c.id.in_(deletes)))
+    _expire_written(assessment.id, response_id)
+    if response is None or response.is_shared:
+        after = {qid: a.value for qid, a in stored.items()}
+        after.update((qid, value) for qid, (value, comment) in values.items())
+        refresh_scores(current_app.extensions["questionnaire_store"], assessment, after)
     return changes
+
+
+def _raise_version(assessment: Assessment, new_version: int, now) -> None:
+    """Optimistic locking by hand: the same check the mapper's version counter makes on a flush."""
+    table = Assessment.__table__
+    bumped = db.session.connection().execute(
+        table.update().where(table.c.id == assessment.id, table.c.version == new_version - 1)
+        .values(version=new_version, updated_at=now))
+    if bumped.rowcount != 1:
+        raise StaleDataError(f"assessment {assessment.id} changed since version {new_version - 1}")
+    set_committed_value(assessment, "version", new_version)
+    set_committed_value(assessment, "updated_at", now)
+
+
+def _expire_written(assessment_id: int, response_id: int | None = None) -> None:
+    """Rows written with plain statements: make the session reload whatever it holds of them
+    (the assessment's scores, and the answers of `response_id`)."""
+    session = db.session()
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Answer) and obj.response_id == response_id:
+            session.expire(obj)
+        elif isinstance(obj, Response) and obj.id == response_id:
+            session.expire(obj, ["answers"])
+        elif isinstance(obj, DomainScore) and obj.assessment_id == assessment_id:
+            session.expire(obj)
+        elif isinstance(obj, Assessment) and obj.id == assessment_id:
+            session.expire(obj, ["scores"])
+
+
+def _user_name(user_id: int | None) -> str:
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user.name if user is not None else ""
 
 
 def submit_assessment(assessment: Assessment, user: User) -> None:
@@ -188,19 +263,37 @@ def submit_assessment(assessment: Assessment, user: User) -> None:
     assessment.submitted_by = user
 
 
-def refresh_scores(store: QuestionnaireStore, assessment: Assessment) -> None:
-    """Store the core's scores of this assessment (for SQL aggregation). No commit."""
+def refresh_scores(store: QuestionnaireStore, assessment: Assessment,
+                   answers: dict[str, str | None] | None = None) -> None:
+    """Store the core's scores of this assessment (for SQL aggregation); write only rows that
+    changed. `answers`: question id -> option value, when the caller has them at hand. No commit."""
     questionnaire = store.get(assessment.questionnaire_fingerprint)
-    result = score(questionnaire, {q: v for q, (v, _) in answer_values(assessment).items()
-                                   if v is not None and questionnaire.question(q)})
-    rows = {d.domain.id: (d.score, d.level) for d in result.domains}
-    rows[OVERALL] = (result.score, result.level)
-    current = {s.domain_id: s for s in assessment.scores}
-    for domain_id, (value, level) in rows.items():
-        row = current.get(domain_id) or DomainScore(assessment_id=assessment.id, domain_id=domain_id)
-        row.score, row.level_id, row.level_rank = value, level.id if level else None, level.rank if level else None
-        if domain_id not in current:
-            assessment.scores.append(row)
+    if answers is None:
+        answers = {q: v for q, (v, _) in answer_values(assessment).items()}
+    result = score(questionnaire, {q: v for q, v in answers.items() if v is not None and questionnaire.question(q)})
+    wanted = {d.domain.id: _score_row(d.score, d.level) for d in result.domains}
+    wanted[OVERALL] = _score_row(result.score, result.level)
+    table, connection = DomainScore.__table__, db.session.connection()
+    current = {domain_id: {"score": value, "level_id": level_id, "level_rank": rank}
+               for domain_id, value, level_id, rank in connection.execute(
+                   select(table.c.domain_id, table.c.score, table.c.level_id, table.c.level_rank)
+                   .where(table.c.assessment_id == assessment.id))}
+    changed = [{"key": domain_id, **row} for domain_id, row in wanted.items()
+               if domain_id in current and current[domain_id] != row]
+    if changed:
+        connection.execute(
+            table.update().where(table.c.assessment_id == assessment.id, table.c.domain_id == bindparam("key"))
+            .values({c: bindparam(c) for c in ("score", "level_id", "level_rank")}), changed)
+    missing = [{"assessment_id": assessment.id, "domain_id": domain_id, **row}
+               for domain_id, row in wanted.items() if domain_id not in current]
+    if missing:
+        connection.execute(table.insert(), missing)
+    if changed or missing:
+        _expire_written(assessment.id)
+
+
+def _score_row(value: int | None, level) -> dict:
+    return {"score": value, "level_id": level.id if level else None, "level_rank": level.rank if level else None}
 
 
 def report_for(store: QuestionnaireStore, assessment: Assessment) -> Report:

@@ -127,3 +127,27 @@ def test_many_threads_saving_at_once_lose_nothing_silently(app, make_gemeente, m
     for i in refused:  # a refused save changed nothing, not even its own question
         if i + 1 < len(questions):
             assert questions[i + 1].id not in stored
+
+
+def test_a_save_leaves_no_stale_answers_or_scores_in_the_session(app, make_gemeente, make_user, make_assessment,
+                                                                  questionnaire):
+    """save_answers writes with plain statements; objects the session already held must not lie afterwards."""
+    from selfcheck.assessments import OVERALL, save_answers, shared_response
+
+    gemeente = make_gemeente()
+    user = make_user("beleidsmedewerker", gemeente)
+    everything = {q.id: ("deels", "") for q in questionnaire.questions}
+    assessment = make_assessment(gemeente, user, answers=everything)
+    response = shared_response(assessment)
+    held_answers = {a.question_id: a for a in response.answers}      # loaded before the save
+    held_scores = {s.domain_id: s.score for s in assessment.scores}
+    first = questionnaire.domains[0].questions[0].id
+    save_answers(assessment, user, {first: ("geborgd", "Nu vastgelegd")}, base_version=assessment.version)
+    db.session.commit()
+
+    assert held_answers[first].value == "geborgd" and held_answers[first].comment == "Nu vastgelegd"
+    assert {a.question_id: a.value for a in response.answers}[first] == "geborgd"
+    scores = {s.domain_id: s.score for s in assessment.scores}
+    assert scores[questionnaire.domains[0].id] > held_scores[questionnaire.domains[0].id]
+    assert scores[OVERALL] >= held_scores[OVERALL]
+    assert assessment.version == db.session.scalar(db.select(Assessment.version).where(Assessment.id == assessment.id))
