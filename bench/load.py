@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import getpass
 import os
 import random
@@ -119,17 +120,20 @@ class Stats:
     def __init__(self):
         self.latencies: dict[str, list[float]] = {kind: [] for kind in STATS}
         self.errors: dict[str, int] = {kind: 0 for kind in STATS}
+        self.reasons: collections.Counter[str] = collections.Counter()  # what the errors were
 
     async def timed(self, kind: str, call, ok) -> httpx.Response | None:
         start = time.perf_counter()
         try:
             response = await call
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
             self.errors[kind] += 1
+            self.reasons[f"{kind}: {type(error).__name__}"] += 1
             return None
         self.latencies[kind].append(time.perf_counter() - start)
         if not ok(response):
             self.errors[kind] += 1
+            self.reasons[f"{kind}: HTTP {response.status_code}"] += 1
             return None
         return response
 
@@ -202,6 +206,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ceiling-seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread workers")
     args = parser.parse_args()
 
     database = os.environ.get("BENCH_DATABASE_URL",
@@ -218,7 +223,8 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads),
+                               "-b", f"127.0.0.1:{port}",
                                "--log-level", "warning", "selfcheck:create_app()"], env=env, cwd=ROOT)
     try:
         for _ in range(100):
@@ -235,7 +241,7 @@ def main() -> None:
         server.wait()
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"gunicorn {args.workers} workers, PostgreSQL; {args.users} users for {args.seconds:.0f} s, "
+    print(f"gunicorn {args.workers} workers × {args.threads} threads, PostgreSQL; {args.users} users for {args.seconds:.0f} s, "
           f"then {args.users} clients on /health for {args.ceiling_seconds:.0f} s")
     print(f"{'requests':<16}{'count':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     rates = {}
@@ -253,6 +259,8 @@ def main() -> None:
     ratio = rates["POST autosave"] / rates["GET /health"]
     worst_p95 = max(percentile(stats.latencies[k], 95) for k in STATS[:-1]) * 1000
     errors = sum(stats.errors.values())
+    if errors:
+        print("errors: " + "; ".join(f"{reason} ×{n}" for reason, n in stats.reasons.most_common()))
     print(f"saves per second / ceiling: {ratio:.0%}")
     print(f"targets: errors 0 -> {'ok' if errors == 0 else 'FAILED'}; p95 < 300 ms -> "
           f"{'ok' if worst_p95 < 300 else 'FAILED'} ({worst_p95:.0f} ms, the slowest kind); "
