@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 
 
@@ -33,9 +34,15 @@ class Question:
     domain_id: str = ""
     requirements: tuple[str, ...] = ()  # contract or subsidy clauses for the procurement annex
 
-    @property
+    @cached_property
     def max_score(self) -> float:
         return max(o.score for o in self.options if o.score is not None)
+
+    @cached_property
+    def points(self) -> dict[str, Fraction]:
+        """Each scored option's exact share of the best score (0..1), by option value."""
+        best = Fraction(self.max_score)
+        return {o.value: Fraction(o.score) / best for o in self.options if o.score is not None}
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)

@@ -40,9 +40,7 @@ class QuestionResult:
     @property
     def points(self) -> Fraction | None:
         """0..1, or None when there is no scored answer."""
-        if self.option is None or self.option.unknown:
-            return None
-        return Fraction(self.option.score) / Fraction(self.question.max_score)
+        return None if self.option is None else self.question.points.get(self.option.value)
 
 
 @dataclass(frozen=True)
