@@ -218,7 +218,8 @@ def save_answers(
     if deletes:
         connection.execute(table.delete().where(table.c.id.in_(deletes)))
     _expire_written(assessment.id, response_id)
-    if response is None or response.is_shared:
+    # Scores follow from the gemeente's own option values only, not from comments.
+    if (response is None or response.is_shared) and any(c["van"] != c["naar"] for c in changes.values()):
         after = {qid: a.value for qid, a in stored.items()}
         after.update((qid, value) for qid, (value, comment) in values.items())
         refresh_scores(current_app.extensions["questionnaire_store"], assessment, after)
