@@ -132,16 +132,39 @@ class StoredAnswer:
     updated_by_id: int | None
 
 
+# The save path's statements, built once: every autosave runs them, and building a statement
+# and its cache key costs more than running it. Values come in as bind parameters.
+_answers_of = (
+    select(Response.id, Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.version,
+           Answer.updated_by_id)
+    .outerjoin(Answer, Answer.response_id == Response.id)
+    .where(Response.assessment_id == bindparam("assessment_id"))
+)
+SELECT_SHARED_ANSWERS = _answers_of.where(Response.is_shared)
+SELECT_RESPONSE_ANSWERS = _answers_of.where(Response.id == bindparam("response_id"))
+_answer, _assessment, _score = Answer.__table__, Assessment.__table__, DomainScore.__table__
+INSERT_ANSWER = _answer.insert()
+UPDATE_ANSWER = _answer.update().where(_answer.c.id == bindparam("answer_id")).values(
+    {c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")})
+RAISE_VERSION = _assessment.update().where(
+    _assessment.c.id == bindparam("assessment_id"), _assessment.c.version == bindparam("old_version")
+).values(version=bindparam("new_version"), updated_at=bindparam("now"))
+SELECT_SCORES = select(_score.c.domain_id, _score.c.score, _score.c.level_id, _score.c.level_rank).where(
+    _score.c.assessment_id == bindparam("assessment_id"))
+INSERT_SCORE = _score.insert()
+UPDATE_SCORE = _score.update().where(
+    _score.c.assessment_id == bindparam("of_assessment"), _score.c.domain_id == bindparam("key")
+).values({c: bindparam(c) for c in ("score", "level_id", "level_rank")})
+
+
 def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[int, dict[str, StoredAnswer]]:
     """The response's id (the gemeente's own unless `response` is given) and all its answers, in one query."""
     db.session.flush()  # plain statements follow: let them see what the session holds
-    which = Response.id == response.id if response is not None else Response.is_shared
-    rows = db.session.connection().execute(
-        select(Response.id, Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.version,
-               Answer.updated_by_id)
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.assessment_id == assessment.id, which)
-    ).all()
+    if response is None:
+        rows = db.session.connection().execute(SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id}).all()
+    else:
+        rows = db.session.connection().execute(
+            SELECT_RESPONSE_ANSWERS, {"assessment_id": assessment.id, "response_id": response.id}).all()
     if not rows:  # the gemeente's own response does not exist yet
         new = shared_response(assessment)
         db.session.flush()
@@ -207,16 +230,13 @@ def save_answers(
         return changes
     # First the version: it fails if anyone saved since we read, and holds everyone else off until we commit.
     _raise_version(assessment, new_version, now)
-    table, connection = Answer.__table__, db.session.connection()
+    connection = db.session.connection()
     if inserts:
-        connection.execute(table.insert(), inserts)
+        connection.execute(INSERT_ANSWER, inserts)
     if updates:
-        connection.execute(
-            table.update().where(table.c.id == bindparam("answer_id")).values(
-                {c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")}),
-            updates)
+        connection.execute(UPDATE_ANSWER, updates)
     if deletes:
-        connection.execute(table.delete().where(table.c.id.in_(deletes)))
+        connection.execute(_answer.delete().where(_answer.c.id.in_(deletes)))
     _expire_written(assessment.id, response_id)
     # Scores follow from the gemeente's own option values only, not from comments.
     if (response is None or response.is_shared) and any(c["van"] != c["naar"] for c in changes.values()):
@@ -228,10 +248,8 @@ def save_answers(
 
 def _raise_version(assessment: Assessment, new_version: int, now) -> None:
     """Optimistic locking by hand: the same check the mapper's version counter makes on a flush."""
-    table = Assessment.__table__
-    bumped = db.session.connection().execute(
-        table.update().where(table.c.id == assessment.id, table.c.version == new_version - 1)
-        .values(version=new_version, updated_at=now))
+    bumped = db.session.connection().execute(RAISE_VERSION, {
+        "assessment_id": assessment.id, "old_version": new_version - 1, "new_version": new_version, "now": now})
     if bumped.rowcount != 1:
         raise StaleDataError(f"assessment {assessment.id} changed since version {new_version - 1}")
     set_committed_value(assessment, "version", new_version)
@@ -274,21 +292,18 @@ def refresh_scores(store: QuestionnaireStore, assessment: Assessment,
     result = score(questionnaire, {q: v for q, v in answers.items() if v is not None and questionnaire.question(q)})
     wanted = {d.domain.id: _score_row(d.score, d.level) for d in result.domains}
     wanted[OVERALL] = _score_row(result.score, result.level)
-    table, connection = DomainScore.__table__, db.session.connection()
+    connection = db.session.connection()
     current = {domain_id: {"score": value, "level_id": level_id, "level_rank": rank}
                for domain_id, value, level_id, rank in connection.execute(
-                   select(table.c.domain_id, table.c.score, table.c.level_id, table.c.level_rank)
-                   .where(table.c.assessment_id == assessment.id))}
-    changed = [{"key": domain_id, **row} for domain_id, row in wanted.items()
+                   SELECT_SCORES, {"assessment_id": assessment.id})}
+    changed = [{"of_assessment": assessment.id, "key": domain_id, **row} for domain_id, row in wanted.items()
                if domain_id in current and current[domain_id] != row]
     if changed:
-        connection.execute(
-            table.update().where(table.c.assessment_id == assessment.id, table.c.domain_id == bindparam("key"))
-            .values({c: bindparam(c) for c in ("score", "level_id", "level_rank")}), changed)
+        connection.execute(UPDATE_SCORE, changed)
     missing = [{"assessment_id": assessment.id, "domain_id": domain_id, **row}
                for domain_id, row in wanted.items() if domain_id not in current]
     if missing:
-        connection.execute(table.insert(), missing)
+        connection.execute(INSERT_SCORE, missing)
     if changed or missing:
         _expire_written(assessment.id)
 

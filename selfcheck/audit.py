@@ -24,6 +24,9 @@ ACTIONS = {
 }
 
 
+INSERT_EVENT = AuditEvent.__table__.insert()  # built once: every save records an event
+
+
 def record(action: str, *, assessment: Assessment | None = None, gemeente: Gemeente | None = None,
            user=None, **detail) -> None:
     """Write an event for the current user (or `user`) in the session's transaction; no commit.
@@ -34,7 +37,7 @@ def record(action: str, *, assessment: Assessment | None = None, gemeente: Gemee
     assert action in ACTIONS, action
     actor = user if user is not None else (current_user if current_user and current_user.is_authenticated else None)
     db.session.flush()  # the rows this event refers to exist before it does
-    db.session.connection().execute(AuditEvent.__table__.insert(), {
+    db.session.connection().execute(INSERT_EVENT, {
         "at": utcnow(),
         "user_id": actor.id if actor else None,
         "user_label": f"{actor.name} <{actor.email}>" if actor else "systeem",
