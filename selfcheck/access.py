@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .extensions import db
+from .extensions import get_by_id
 from .models import Assessment, Gemeente
 
 
@@ -26,14 +26,14 @@ def roles_required(*roles):
 
 def visible_gemeente(gemeente_id: int) -> Gemeente:
     """The gemeente if the user may see it; 404 otherwise, so other gemeenten's ids do not leak."""
-    gemeente = db.session.get(Gemeente, gemeente_id)
+    gemeente = get_by_id(Gemeente, gemeente_id)
     if gemeente is None or not current_user.can_view(gemeente.id):
         abort(404)
     return gemeente
 
 
 def visible_assessment(assessment_id: int, *, edit: bool = False) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = get_by_id(Assessment, assessment_id)
     if assessment is None or not current_user.can_view(assessment.gemeente_id):
         abort(404)
     if edit and not current_user.can_edit(assessment.gemeente_id):
