@@ -1,15 +1,7 @@
 """Log in, log out, and accept an invitation by choosing a password."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -18,13 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db, get_by_id, login_manager
 from .forms import LoginForm, PasswordForm
 from .models import User
-from .security import (
-    LOGIN_LIMIT_PER_ACCOUNT,
-    LOGIN_LIMIT_PER_ADDRESS,
-    failed_login,
-    limiter,
-    login_account_key,
-)
+from .security import LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_ADDRESS, failed_login, limiter, login_account_key
 
 bp = Blueprint("auth", __name__)
 
