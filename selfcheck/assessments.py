@@ -55,16 +55,37 @@ def shared_response(assessment: Assessment) -> Response:
     return response
 
 
+# The statements of every domain page and every save, built once: building a statement and
+# its cache key costs more than running it. Values come in as bind parameters.
+_answers_of = (
+    select(Response.id, Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.version,
+           Answer.updated_by_id)
+    .outerjoin(Answer, Answer.response_id == Response.id)
+    .where(Response.assessment_id == bindparam("assessment_id"))
+)
+SELECT_SHARED_ANSWERS = _answers_of.where(Response.is_shared)
+SELECT_RESPONSE_ANSWERS = _answers_of.where(Response.id == bindparam("response_id"))
+_answer, _assessment, _score = Answer.__table__, Assessment.__table__, DomainScore.__table__
+INSERT_ANSWER = _answer.insert()
+UPDATE_ANSWER = _answer.update().where(_answer.c.id == bindparam("answer_id")).values(
+    {c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")})
+RAISE_VERSION = _assessment.update().where(
+    _assessment.c.id == bindparam("assessment_id"), _assessment.c.version == bindparam("old_version")
+).values(version=bindparam("new_version"), updated_at=bindparam("now"))
+SELECT_SCORES = select(_score.c.domain_id, _score.c.score, _score.c.level_id, _score.c.level_rank).where(
+    _score.c.assessment_id == bindparam("assessment_id"))
+INSERT_SCORE = _score.insert()
+UPDATE_SCORE = _score.update().where(
+    _score.c.assessment_id == bindparam("of_assessment"), _score.c.domain_id == bindparam("key")
+).values({c: bindparam(c) for c in ("score", "level_id", "level_rank")})
+
+
 def answer_values(assessment: Assessment) -> dict[str, tuple[str | None, str]]:
     """question id -> (option value or None, comment) of the gemeente's shared answers."""
     # Plain rows through the session's connection: every domain page runs this, and the
     # ORM's result processing would cost more than the query itself.
-    rows = db.session.connection().execute(
-        select(Answer.question_id, Answer.value, Answer.comment)
-        .join(Response)
-        .where(Response.assessment_id == assessment.id, Response.is_shared)
-    )
-    return {qid: (value, comment) for qid, value, comment in rows}
+    rows = db.session.connection().execute(SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id})
+    return {qid: (value, comment) for _, _, qid, value, comment, _, _ in rows if qid is not None}
 
 
 def respondent_answers(assessment: Assessment) -> list[tuple[Response, dict[str, str]]]:
@@ -130,31 +151,6 @@ class StoredAnswer:
     comment: str
     version: int
     updated_by_id: int | None
-
-
-# The save path's statements, built once: every autosave runs them, and building a statement
-# and its cache key costs more than running it. Values come in as bind parameters.
-_answers_of = (
-    select(Response.id, Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.version,
-           Answer.updated_by_id)
-    .outerjoin(Answer, Answer.response_id == Response.id)
-    .where(Response.assessment_id == bindparam("assessment_id"))
-)
-SELECT_SHARED_ANSWERS = _answers_of.where(Response.is_shared)
-SELECT_RESPONSE_ANSWERS = _answers_of.where(Response.id == bindparam("response_id"))
-_answer, _assessment, _score = Answer.__table__, Assessment.__table__, DomainScore.__table__
-INSERT_ANSWER = _answer.insert()
-UPDATE_ANSWER = _answer.update().where(_answer.c.id == bindparam("answer_id")).values(
-    {c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")})
-RAISE_VERSION = _assessment.update().where(
-    _assessment.c.id == bindparam("assessment_id"), _assessment.c.version == bindparam("old_version")
-).values(version=bindparam("new_version"), updated_at=bindparam("now"))
-SELECT_SCORES = select(_score.c.domain_id, _score.c.score, _score.c.level_id, _score.c.level_rank).where(
-    _score.c.assessment_id == bindparam("assessment_id"))
-INSERT_SCORE = _score.insert()
-UPDATE_SCORE = _score.update().where(
-    _score.c.assessment_id == bindparam("of_assessment"), _score.c.domain_id == bindparam("key")
-).values({c: bindparam(c) for c in ("score", "level_id", "level_rank")})
 
 
 def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[int, dict[str, StoredAnswer]]:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -254,16 +254,19 @@ def _form_states(form, domain, originals: dict[str, str] | None = None) -> dict[
     return states
 
 
-def _previous_feedback(assessment, domain_id: str | None) -> list[Feedback]:
-    """Advisers' feedback on this gemeente's previous check, for one domain (or the whole check)."""
-    previous_year = (select(func.max(Assessment.year))
-                     .where(Assessment.gemeente_id == assessment.gemeente_id, Assessment.year < assessment.year)
-                     .scalar_subquery())
-    domain = Feedback.domain_id.is_(None) if domain_id is None else Feedback.domain_id == domain_id
-    return db.session.scalars(
-        select(Feedback).join(Assessment, Assessment.id == Feedback.assessment_id)
-        .where(Assessment.gemeente_id == assessment.gemeente_id, Assessment.year == previous_year, domain)
-        .order_by(Feedback.created_at)).all()
+# Built once: every domain page asks for the advisers' feedback on that domain of the gemeente's previous check.
+_previous_year = (select(func.max(Assessment.year))
+                  .where(Assessment.gemeente_id == bindparam("gemeente_id"), Assessment.year < bindparam("year"))
+                  .scalar_subquery())
+PREVIOUS_FEEDBACK = (select(Feedback).join(Assessment, Assessment.id == Feedback.assessment_id)
+                     .where(Assessment.gemeente_id == bindparam("gemeente_id"), Assessment.year == _previous_year,
+                            Feedback.domain_id == bindparam("domain_id"))
+                     .order_by(Feedback.created_at))
+
+
+def _previous_feedback(assessment, domain_id: str) -> list[Feedback]:
+    return db.session.scalars(PREVIOUS_FEEDBACK, {"gemeente_id": assessment.gemeente_id, "year": assessment.year,
+                                                  "domain_id": domain_id}).all()
 
 
 def _render_step(assessment, questionnaire, number, states, form=None, version=None):
