@@ -10,7 +10,7 @@ clients hammer GET /health of the same server: the ceiling. Prints requests per 
 p50/p95 latency and errors side by side.
 Targets: no errors, p95 under 300 ms, saves per second at least 30% of the ceiling.
 
-    .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--ceiling-seconds 20] [--workers 4]
+    .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--ceiling-seconds 20] [--workers N] [--threads N]
     BENCH_DATABASE_URL=postgresql+psycopg://... overrides the database (it is emptied and rebuilt).
 """
 from __future__ import annotations
@@ -205,7 +205,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ceiling-seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    # As the README advises for production: one per core, plus one to cover the database round trips.
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread workers")
     args = parser.parse_args()
 
