@@ -96,9 +96,10 @@ def load_questions(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import security
-    from .extensions import configure_sqlite, csrf, db, login_manager, migrate
+    from .extensions import configure_sqlite, csrf, db, end_reads_with_commit, login_manager, migrate
 
     db.init_app(app)
+    end_reads_with_commit(app)
     with app.app_context():
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

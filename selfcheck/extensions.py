@@ -41,6 +41,22 @@ login_manager.login_message = "Log in om deze pagina te bekijken."
 login_manager.login_message_category = "info"
 
 
+def end_reads_with_commit(app) -> None:
+    """End a successful GET's read-only transaction with COMMIT instead of the ROLLBACK of the
+    request teardown: psycopg forgets its prepared statements on every ROLLBACK (it sends
+    DEALLOCATE ALL), so each page view would cost the following saves theirs (bench/load.py).
+    Only when the session holds no unsaved ORM change: a GET that writes commits itself."""
+    from flask import request
+
+    @app.after_request
+    def commit_read_transaction(response):
+        if request.method in ("GET", "HEAD") and response.status_code < 400 and db.session.registry.has():
+            session = db.session()
+            if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+                session.commit()
+        return response
+
+
 def configure_sqlite(engine) -> None:
     """WAL lets readers work while a worker writes, and makes each commit a cheap append."""
     from sqlalchemy import event

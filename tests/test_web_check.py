@@ -220,3 +220,26 @@ def test_autosave_answers_in_json(browser, client, breda, make_assessment, quest
     no_token = client.post(url, data={f"q_{question.id}": "nee", "action": "autosave"})
     assert no_token.status_code == 400 and no_token.json["saved"] is False
     assert _stored(assessment.id) == {question.id: ("deels", "")}
+
+
+def test_a_page_view_ends_its_read_transaction_with_commit_and_a_failed_one_does_not(
+        browser, breda, make_assessment):
+    """On PostgreSQL a ROLLBACK makes psycopg drop its prepared statements (extensions.end_reads_with_commit)."""
+    from sqlalchemy import event
+
+    gemeente, officer, _ = breda
+    assessment = make_assessment(gemeente, officer)
+    browser.login(officer.email)
+    ends = []
+    on_commit, on_rollback = (lambda conn: ends.append("commit")), (lambda conn: ends.append("rollback"))
+    event.listen(db.engine, "commit", on_commit)
+    event.listen(db.engine, "rollback", on_rollback)
+    try:
+        assert browser.get(f"/checks/{assessment.id}/stap/1").status_code == 200
+        assert ends == ["commit"]
+        ends.clear()
+        assert browser.get(f"/checks/{assessment.id + 1000}/stap/1").status_code == 404
+        assert "commit" not in ends  # left to the teardown's rollback
+    finally:
+        event.remove(db.engine, "commit", on_commit)
+        event.remove(db.engine, "rollback", on_rollback)
