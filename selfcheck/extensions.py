@@ -1,6 +1,7 @@
 """Unbound extensions, bound in the app factory (no import cycles)."""
 import functools
 
+from flask import request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +23,11 @@ db = SQLAlchemy(
     ),
 )
 migrate = Migrate()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in om deze pagina te bekijken."
+login_manager.login_message_category = "info"
 
 
 @functools.cache
@@ -34,19 +40,12 @@ def get_by_id(model, id_: int):
     row, from a statement built once instead of on every call."""
     return db.session.execute(_by_id(model), {"id": id_}).scalar_one_or_none()
 
-csrf = CSRFProtect()
-login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = "Log in om deze pagina te bekijken."
-login_manager.login_message_category = "info"
-
 
 def end_reads_with_commit(app) -> None:
     """End a successful GET's read-only transaction with COMMIT instead of the ROLLBACK of the
     request teardown: psycopg forgets its prepared statements on every ROLLBACK (it sends
     DEALLOCATE ALL), so each page view would cost the following saves theirs (bench/load.py).
     Only when the session holds no unsaved ORM change: a GET that writes commits itself."""
-    from flask import request
 
     @app.after_request
     def commit_read_transaction(response):
