@@ -113,7 +113,8 @@ class Page:
         self.fields.update((name, text) for name, text in TEXTAREA.findall(form))
 
 
-STATS = ("GET stap", "POST autosave", "POST volgende", "GET /health")
+USER_KINDS = ("GET stap", "POST autosave", "POST volgende")
+STATS = (*USER_KINDS, "GET /health")
 
 
 class Stats:
@@ -251,14 +252,14 @@ def main() -> None:
         rates[kind] = len(values) / elapsed
         print(f"{kind:<16}{len(values):>8}{rates[kind]:>9.0f}{percentile(values, 50) * 1000:>9.0f}"
               f"{percentile(values, 95) * 1000:>9.0f}{stats.errors[kind]:>8}")
-    user_latencies = [v for kind in STATS[:-1] for v in stats.latencies[kind]]
+    user_latencies = [v for kind in USER_KINDS for v in stats.latencies[kind]]
     print(f"{'all user requests':<16}{len(user_latencies):>8}{len(user_latencies) / user_elapsed:>9.0f}"
           f"{percentile(user_latencies, 50) * 1000:>9.0f}{percentile(user_latencies, 95) * 1000:>9.0f}")
     acknowledged = len(stats.latencies["POST autosave"]) - stats.errors["POST autosave"]
     print(f"acknowledged saves {acknowledged}, saves in the audit trail {stored_saves} "
           f"({'every one stored' if stored_saves == acknowledged else 'MISMATCH'})")
     ratio = rates["POST autosave"] / rates["GET /health"]
-    worst_p95 = max(percentile(stats.latencies[k], 95) for k in STATS[:-1]) * 1000
+    worst_p95 = max(percentile(stats.latencies[k], 95) for k in USER_KINDS) * 1000
     errors = sum(stats.errors.values())
     if errors:
         print("errors: " + "; ".join(f"{reason} ×{n}" for reason, n in stats.reasons.most_common()))

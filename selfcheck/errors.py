@@ -22,16 +22,17 @@ CSRF_MESSAGE = (
 )
 
 
-def _page(status: int, text: str | None = None):
-    title, standard = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title, text=text or standard), status
+def _page(status: int, text: str | None = None, title: str | None = None):
+    standard_title, standard_text = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title or standard_title,
+                           text=text or standard_text), status
 
 
-def refuse(status: int, text: str):
+def refuse(status: int, text: str, title: str | None = None):
     """A request refused before any view ran: JSON for the autosave, else an error page."""
     if request.form.get("action") == "autosave":
         return jsonify(saved=False, message=text), status
-    return _page(status, text)
+    return _page(status, text, title)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -45,11 +46,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        if request.form.get("action") == "autosave":
-            return jsonify(saved=False, message=CSRF_MESSAGE), 400
-        if request.endpoint == "check.step":
+        if request.endpoint == "check.step" and request.form.get("action") != "autosave":
             from .check import render_step_after_csrf_failure
 
             return render_step_after_csrf_failure(CSRF_MESSAGE)
-        return render_template("errors/error.html", status=400, title="Formulier verlopen",
-                               text=CSRF_MESSAGE), 400
+        return refuse(400, CSRF_MESSAGE, title="Formulier verlopen")
