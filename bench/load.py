@@ -10,6 +10,11 @@ clients hammer GET /health of the same server: the ceiling. Prints requests per 
 p50/p95 latency and errors side by side.
 Targets: no errors, p95 under 300 ms, saves per second at least 30% of the ceiling.
 
+Load generator and server share this machine's cores, so it also prints where the CPU went
+during the users' minute (load generator, gunicorn, PostgreSQL, per user request), and, when
+wrk is installed, the ceiling once more as wrk (a client in C, nearly free) measures it: the
+server's own ceiling, with the Python client's cost taken out.
+
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--ceiling-seconds 20] [--workers N] [--threads N]
     BENCH_DATABASE_URL=postgresql+psycopg://... overrides the database (it is emptied and rebuilt).
 """
@@ -185,20 +190,69 @@ async def ceiling_session(base: str, deadline: float, stats: Stats) -> None:
             await stats.timed("GET /health", client.get("/health"), lambda r: r.status_code == 200)
 
 
-async def run(base: str, users: int, assessment_ids: list[int], seconds: float, ceiling_seconds: float):
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except OSError:  # gone
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_use(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the load generator, gunicorn (master and workers) and PostgreSQL."""
+    workers = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    postgres = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                postgres.append(int(comm.parent.name))
+        except OSError:  # gone
+            pass
+    return {"load generator": time.process_time(), "gunicorn": cpu_seconds([server_pid, *map(int, workers)]),
+            "PostgreSQL": cpu_seconds(postgres)}
+
+
+WRK_SCRIPT = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50), latency:percentile(95)))
+end
+"""
+
+
+def wrk_ceiling(url: str, connections: int, seconds: float) -> tuple[int, float, float, float, int]:
+    """GET url with wrk: requests, requests per second, p50 and p95 in seconds, errors."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "-s", script.name, url],
+                             capture_output=True, text=True, check=True).stdout
+    requests, duration, errors, p50, p95 = map(int, re.search(r"RESULT (.+)", out).group(1).split())
+    return requests, requests / (duration / 1e6), p50 / 1e6, p95 / 1e6, errors
+
+
+async def run(base: str, users: int, assessment_ids: list[int], seconds: float, ceiling_seconds: float,
+              server_pid: int):
     stats = Stats()
     clients = [httpx.AsyncClient(base_url=base, timeout=30) for _ in range(users)]
     # Logging in (a deliberately slow password hash) is not what is measured: all first, then the clock.
     await asyncio.gather(*(log_in(client, i) for i, client in enumerate(clients)))
+    cpu_before = cpu_use(server_pid)
     start = time.perf_counter()
     await asyncio.gather(*(user_session(client, i, assessment_ids[i], start + seconds, stats)
                            for i, client in enumerate(clients)))
     user_elapsed = time.perf_counter() - start
+    cpu = {name: used - cpu_before[name] for name, used in cpu_use(server_pid).items()}
     for client in clients:
         await client.aclose()
     start = time.perf_counter()
     await asyncio.gather(*(ceiling_session(base, start + ceiling_seconds, stats) for _ in range(users)))
-    return stats, user_elapsed, time.perf_counter() - start
+    return stats, user_elapsed, time.perf_counter() - start, cpu
 
 
 def main() -> None:
@@ -235,8 +289,9 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        stats, user_elapsed, ceiling_elapsed = asyncio.run(
-            run(base, args.users, assessment_ids, args.seconds, args.ceiling_seconds))
+        stats, user_elapsed, ceiling_elapsed, cpu = asyncio.run(
+            run(base, args.users, assessment_ids, args.seconds, args.ceiling_seconds, server.pid))
+        server_ceiling = wrk_ceiling(base + "/health", args.users, args.ceiling_seconds) if shutil.which("wrk") else None
         stored_saves = count_saves(env)
     finally:
         server.terminate()
@@ -252,9 +307,16 @@ def main() -> None:
         rates[kind] = len(values) / elapsed
         print(f"{kind:<16}{len(values):>8}{rates[kind]:>9.0f}{percentile(values, 50) * 1000:>9.0f}"
               f"{percentile(values, 95) * 1000:>9.0f}{stats.errors[kind]:>8}")
+    if server_ceiling:
+        count, rate, p50, p95, wrk_errors = server_ceiling
+        print(f"{'/health by wrk':<16}{count:>8}{rate:>9.0f}{p50 * 1000:>9.0f}{p95 * 1000:>9.0f}{wrk_errors:>8}")
     user_latencies = [v for kind in USER_KINDS for v in stats.latencies[kind]]
     print(f"{'all user requests':<16}{len(user_latencies):>8}{len(user_latencies) / user_elapsed:>9.0f}"
           f"{percentile(user_latencies, 50) * 1000:>9.0f}{percentile(user_latencies, 95) * 1000:>9.0f}")
+    cores = os.cpu_count() or 1
+    print(f"CPU per user request during the users' run ({cores} cores): " + ", ".join(
+        f"{name} {used / len(user_latencies) * 1000:.1f} ms ({used / user_elapsed / cores:.0%})"
+        for name, used in cpu.items()))
     acknowledged = len(stats.latencies["POST autosave"]) - stats.errors["POST autosave"]
     print(f"acknowledged saves {acknowledged}, saves in the audit trail {stored_saves} "
           f"({'every one stored' if stored_saves == acknowledged else 'MISMATCH'})")
@@ -263,7 +325,9 @@ def main() -> None:
     errors = sum(stats.errors.values())
     if errors:
         print("errors: " + "; ".join(f"{reason} ×{n}" for reason, n in stats.reasons.most_common()))
-    print(f"saves per second / ceiling: {ratio:.0%}")
+    print(f"saves per second / ceiling: {ratio:.0%}" + (
+        f" (/ the server's own ceiling by wrk: {rates['POST autosave'] / server_ceiling[1]:.0%})"
+        if server_ceiling else ""))
     print(f"targets: errors 0 -> {'ok' if errors == 0 else 'FAILED'}; p95 < 300 ms -> "
           f"{'ok' if worst_p95 < 300 else 'FAILED'} ({worst_p95:.0f} ms, the slowest kind); "
           f"saves >= 30% of ceiling -> {'ok' if ratio >= 0.3 else 'FAILED'}")
