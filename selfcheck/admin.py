@@ -11,9 +11,10 @@ from .auth import INVITATION_DAYS, invitation_token
 from .audit import ACTIONS, record
 from .cbs import apply_import, parse_cbs_csv
 from .extensions import db
-from .forms import GemeenteForm, ImportForm, UserForm
+from .consensus import PERSPECTIVES
+from .forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
 from .models import GEMEENTE_ROLES, AuditEvent, Gemeente, User
-from .privacy import forget_user, personal_data
+from .privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 admin_only = roles_required("admin")
@@ -164,6 +165,49 @@ def delete_user(user_id: int):
               "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/delete_user.html", user=user)
+
+
+@bp.get("/respondenten")
+@admin_only
+def respondents():
+    """AVG for invited respondents, who have no account: find them by e-mail address, then
+    download what the app holds about them or erase their name and address."""
+    form = RespondentSearchForm(formdata=request.args or None)
+    searched = bool(request.args) and form.validate()
+    found = respondents_by_email(form.email.data) if searched else []
+    return render_template("admin/respondents.html", form=form, found=found, searched=searched,
+                           perspectives=PERSPECTIVES), 422 if form.errors else 200
+
+
+def _respondents_asked_for(email: str | None):
+    found = respondents_by_email((email or "").strip().lower())
+    if not found:
+        abort(404)
+    return found
+
+
+@bp.get("/respondenten/gegevens.json")
+@admin_only
+def export_respondent():
+    found = _respondents_asked_for(request.args.get("email"))
+    for response in found:  # the audit trail names the check and perspective, never the person
+        record("respondent.exported", assessment=response.assessment, perspective=response.perspective)
+    db.session.commit()
+    return jsonify(respondent_data(found)), 200, {
+        "Content-Disposition": 'attachment; filename="persoonsgegevens-respondent.json"'}
+
+
+@bp.post("/respondenten/wissen")
+@admin_only
+def forget_respondents():
+    found = _respondents_asked_for(request.form.get("email"))
+    for response in found:
+        forget_respondent(response)
+        record("respondent.forgotten", assessment=response.assessment, perspective=response.perspective)
+    db.session.commit()
+    flash(f"De naam en het e-mailadres zijn gewist bij {len(found)} uitnodiging(en); de antwoorden blijven, "
+          "onder hun perspectief.", "success")
+    return redirect(url_for("admin.respondents"))
 
 
 @bp.get("/logboek")

@@ -20,6 +20,7 @@ ACTIONS = {
     "backup.written": "Back-up gemaakt",
     "data.exported": "Gegevens geëxporteerd",
     "respondent.invited": "Respondent uitgenodigd",
+    "respondent.exported": "Gegevens van respondent geëxporteerd",
     "respondent.forgotten": "Gegevens van respondent gewist",
 }
 

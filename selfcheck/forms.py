@@ -101,6 +101,15 @@ class UserForm(Form):
             raise ValidationError("Kies de gemeente van deze medewerker.")
 
 
+class RespondentSearchForm(Form):
+    """A search (GET): changes nothing, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    email = EmailField("E-mailadres van de respondent", validators=[DataRequired("Vul een e-mailadres in."), _email])
+
+
 class FeedbackForm(Form):
     domain_id = SelectField("Over", choices=[], validate_choice=True)
     text = TextAreaField("Feedback", validators=[DataRequired("Schrijf uw feedback."),

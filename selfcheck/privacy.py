@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from .consensus import PERSPECTIVES
 from .extensions import db
 from .models import Answer, Assessment, AuditEvent, Feedback, Response, User
 
@@ -43,3 +44,34 @@ def forget_user(user: User) -> None:
         if event.detail.get("account") == user.email:
             event.detail = {**event.detail, "account": "verwijderde gebruiker"}
     db.session.delete(user)
+
+
+# Invited respondents have no account: a person is found by the e-mail address they were invited at.
+
+
+def respondents_by_email(email: str) -> list[Response]:
+    return list(db.session.scalars(select(Response).where(Response.email == email).order_by(Response.id)))
+
+
+def respondent_data(responses: list[Response]) -> dict:
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    return {"respondenten": [
+        {
+            "gemeente": r.assessment.gemeente.name, "check": r.assessment.year, "naam": r.name,
+            "e-mailadres": r.email, "perspectief": PERSPECTIVES.get(r.perspective, r.perspective),
+            "domeinen": r.domains or "alle", "link_geldig_tot": when(r.invite_expires_at),
+            "link_gebruikt": when(r.invite_used_at), "ingediend": when(r.submitted_at),
+            "antwoorden": [{"vraag": a.question_id, "antwoord": a.value, "toelichting": a.comment,
+                            "op": when(a.updated_at)} for a in r.answers],
+        }
+        for r in responses
+    ]}
+
+
+def forget_respondent(response: Response) -> None:
+    """Erase an invited respondent's name and e-mail address; their answers stay, under their
+    perspective, and an unused link stops working. No commit."""
+    response.name, response.email = f"Respondent {response.id}", None
+    response.invite_hash = None

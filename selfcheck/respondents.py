@@ -25,6 +25,7 @@ from .consensus import PERSPECTIVES, RespondentAnswers, disagreements
 from .extensions import db
 from .forms import COMMENT_MAX, Form, _email, answer_field_name, comment_field_name, domain_form_class
 from .models import Answer, Assessment, Response, utcnow
+from .privacy import forget_respondent
 
 bp = Blueprint("respondents", __name__)
 INVITATION_DAYS = 14
@@ -123,8 +124,7 @@ def forget(assessment_id: int, response_id: int):
     """AVG: remove a respondent's name and e-mail; their answers stay, under their perspective."""
     assessment = _owned_assessment(assessment_id)
     response = _respondent_of(assessment, response_id)
-    response.name, response.email = f"Respondent {response.id}", None
-    response.invite_hash = None  # an unused link stops working too
+    forget_respondent(response)
     record("respondent.forgotten", assessment=assessment, perspective=response.perspective)
     db.session.commit()
     flash("De naam en het e-mailadres van de respondent zijn gewist; de antwoorden blijven.", "success")

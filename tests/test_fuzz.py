@@ -40,6 +40,7 @@ def world(app, make_gemeente, make_user, make_assessment, questionnaire):
         "gemeente": (admin_browser, "/beheer/gemeenten/nieuw", ["code", "name", "province", "jeugdregio", "inhabitants"]),
         "user": (admin_browser, "/beheer/gebruikers/nieuw", ["name", "email", "role", "gemeente_id", "active"]),
         "login": (Browser(app.test_client()), "/inloggen", ["email", "password"]),
+        "forget_respondent": (admin_browser, "/beheer/respondenten/wissen", ["email"]),
     }
 
 
@@ -48,7 +49,7 @@ def _fuzz(world, name, data):
     fields = data.draw(st.dictionaries(st.one_of(st.sampled_from(known or ["x"]), st.text(min_size=1, max_size=20)),
                                        st.one_of(values, st.lists(values, min_size=2, max_size=3)), max_size=12))
     with_token = data.draw(st.booleans().map(lambda b: b or not known))
-    html = browser.get(url if name not in ("submit", "start") else url.rsplit("/", 1)[0],
+    html = browser.get(url if name not in ("submit", "start", "forget_respondent") else url.rsplit("/", 1)[0],
                        follow_redirects=True).get_data(as_text=True)
     if data.draw(st.booleans()):  # start from the page's own hidden fields (version, originals) half the time
         fields = {**dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)), **fields}
@@ -61,7 +62,7 @@ def _fuzz(world, name, data):
         assert _snapshot() == before, (name, fields)
 
 
-@pytest.mark.parametrize("name", ["step", "start", "submit", "gemeente", "user", "login"])
+@pytest.mark.parametrize("name", ["step", "start", "submit", "gemeente", "user", "login", "forget_respondent"])
 @FUZZ
 @given(data=st.data())
 def test_random_posts_never_break_and_refusals_change_nothing(world, name, data):

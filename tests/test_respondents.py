@@ -6,7 +6,7 @@ import pytest
 
 from selfcheck.assessments import answer_values, report_for
 from selfcheck.extensions import db
-from selfcheck.models import Answer, Response, utcnow
+from selfcheck.models import Answer, AuditEvent, Response, utcnow
 from tests.conftest import Browser
 
 
@@ -150,3 +150,53 @@ def test_owner_can_erase_a_respondents_name_and_address(owner_setup, browser, qu
     assert erased.email is None and "Petra" not in erased.name and erased.perspective == "ketenpartner"
     assert db.session.query(Answer).filter_by(response_id=response.id).count() == 8
     assert "petra@partner.nl" not in browser.get(f"/checks/{assessment.id}/respondenten").get_data(as_text=True)
+
+
+def test_admin_finds_exports_and_erases_a_respondent_by_email_address(owner_setup, browser, questionnaire,
+                                                                       make_user):
+    app, _, _, assessment = owner_setup
+    domain = questionnaire.domains[0]
+    link = invite(browser, assessment, "Petra", "ketenpartner")
+    answer(respondent(app, link), 1, domain, ["geborgd"] * 8, comment="Wachtlijst <b>groeit</b>")
+    invite(browser, assessment, "Karel", "inkoop")  # someone else, left alone
+    admin = Browser(app.test_client())
+    admin.login(make_user("admin").email)
+
+    page = admin.get("/beheer/respondenten?email=+Petra@Partner.NL+").get_data(as_text=True)
+    assert "1 uitnodiging(en) voor petra@partner.nl" in page and "Ketenpartner" in page and "Karel" not in page
+    [held] = admin.get("/beheer/respondenten/gegevens.json?email=petra@partner.nl").json["respondenten"]
+    assert (held["naam"], held["e-mailadres"], held["check"]) == ("Petra", "petra@partner.nl", assessment.year)
+    assert len(held["antwoorden"]) == 8 and "Wachtlijst <b>groeit</b>" in [a["toelichting"] for a in held["antwoorden"]]
+
+    erased = admin.submit("/beheer/respondenten/wissen", {}, form_url="/beheer/respondenten?email=petra@partner.nl")
+    assert erased.status_code == 302
+    db.session.expire_all()
+    petra = db.session.query(Response).filter_by(perspective="ketenpartner").one()
+    assert (petra.name, petra.email, petra.invite_hash) == (f"Respondent {petra.id}", None, None)
+    assert db.session.query(Answer).filter_by(response_id=petra.id).count() == 8
+    assert db.session.query(Response).filter_by(perspective="inkoop").one().email == "karel@partner.nl"
+    assert "Er is geen respondent uitgenodigd op petra@partner.nl" in admin.get(
+        "/beheer/respondenten?email=petra@partner.nl").get_data(as_text=True)
+    actions = [e.action for e in db.session.query(AuditEvent)]
+    assert actions.count("respondent.exported") == 1 and actions.count("respondent.forgotten") == 1
+    assert "petra@partner.nl" not in str([(e.user_label, e.detail) for e in db.session.query(AuditEvent)])
+
+
+def test_respondents_personal_data_is_for_admins_only_and_bad_input_is_refused(owner_setup, browser, make_user):
+    app, _, _, assessment = owner_setup
+    invite(browser, assessment, "Petra", "ketenpartner")
+    for url in ("/beheer/respondenten?email=petra@partner.nl", "/beheer/respondenten/gegevens.json?email=petra@partner.nl"):
+        assert browser.get(url).status_code == 403, url  # the owner is no admin
+    refused = browser.submit("/beheer/respondenten/wissen", {"email": "petra@partner.nl"},
+                             form_url=f"/checks/{assessment.id}/respondenten")
+    assert refused.status_code == 403
+    admin = Browser(app.test_client())
+    admin.login(make_user("admin").email)
+    assert admin.client.post("/beheer/respondenten/wissen", data={"email": "petra@partner.nl"}).status_code == 400  # no CSRF token
+    page = admin.get("/beheer/respondenten?email=geen-adres")
+    assert page.status_code == 422 and "Vul een geldig e-mailadres in" in page.get_data(as_text=True)
+    assert admin.get("/beheer/respondenten/gegevens.json?email=onbekend@partner.nl").status_code == 404
+    assert admin.submit("/beheer/respondenten/wissen", {"email": "onbekend@partner.nl"},
+                        form_url="/beheer/respondenten").status_code == 404
+    db.session.expire_all()
+    assert db.session.query(Response).filter_by(perspective="ketenpartner").one().email == "petra@partner.nl"

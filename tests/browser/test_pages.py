@@ -56,9 +56,15 @@ def test_adviser_pages_and_admin_pages_pass_axe(page):
     page.get_by_role("button", name="Uitloggen").click()
     login(page, "beheer@beleidscheck.example")
     for url, name in (("/beheer/gemeenten", "admin-gemeenten"), ("/beheer/gebruikers", "admin-users"),
-                      ("/beheer/gebruikers/nieuw", "admin-user-new"), ("/beheer/logboek", "admin-log")):
+                      ("/beheer/gebruikers/nieuw", "admin-user-new"), ("/beheer/logboek", "admin-log"),
+                      ("/beheer/respondenten?email=uitvoering@partner.example", "admin-respondents"),
+                      ("/beheer/respondenten?email=geen-adres", "admin-respondents-error")):
         page.goto(url)
         audit(page, name)
+    page.goto("/beheer/respondenten")
+    page.get_by_label("E-mailadres van de respondent").fill("uitvoering@partner.example")
+    page.get_by_role("button", name="Zoeken").click()
+    assert "Petra Visser" in page.locator("tbody").inner_text()
 
 
 def _answer_by_keyboard(page, question_id: str, presses: int, comment: str) -> None:
