@@ -10,8 +10,8 @@ from .access import roles_required
 from .auth import INVITATION_DAYS, invitation_token
 from .audit import ACTIONS, record
 from .cbs import apply_import, parse_cbs_csv
-from .extensions import db
 from .consensus import PERSPECTIVES
+from .extensions import db
 from .forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
 from .models import GEMEENTE_ROLES, AuditEvent, Gemeente, User
 from .privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
