@@ -179,8 +179,10 @@ def respondents():
                            perspectives=PERSPECTIVES), 422 if form.errors else 200
 
 
-def _respondents_asked_for(email: str | None):
-    found = respondents_by_email((email or "").strip().lower())
+def _respondents_asked_for(formdata):
+    """The respondents at the address in `formdata`, read as the search form reads it; else 404."""
+    form = RespondentSearchForm(formdata=formdata)
+    found = respondents_by_email(form.email.data) if form.validate() else []
     if not found:
         abort(404)
     return found
@@ -189,7 +191,7 @@ def _respondents_asked_for(email: str | None):
 @bp.get("/respondenten/gegevens.json")
 @admin_only
 def export_respondent():
-    found = _respondents_asked_for(request.args.get("email"))
+    found = _respondents_asked_for(request.args)
     for response in found:  # the audit trail names the check and perspective, never the person
         record("respondent.exported", assessment=response.assessment, perspective=response.perspective)
     db.session.commit()
@@ -200,7 +202,7 @@ def export_respondent():
 @bp.post("/respondenten/wissen")
 @admin_only
 def forget_respondents():
-    found = _respondents_asked_for(request.form.get("email"))
+    found = _respondents_asked_for(request.form)
     for response in found:
         forget_respondent(response)
         record("respondent.forgotten", assessment=response.assessment, perspective=response.perspective)
