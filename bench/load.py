@@ -53,7 +53,7 @@ with admin.connect() as c:
 admin.dispose()
 from flask_migrate import upgrade
 from selfcheck import create_app
-from selfcheck.assessments import start_assessment
+from selfcheck.check.store import start_assessment
 from selfcheck.extensions import db
 from selfcheck.models import Gemeente, User
 from werkzeug.security import generate_password_hash

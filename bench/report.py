@@ -39,7 +39,7 @@ app = create_app()
 with app.app_context():
     upgrade(); load_demo_data(app.extensions["questionnaire_store"])
     assessment = Assessment.query.filter_by(status="definitief").first()
-    from selfcheck.reports import report_html
+    from selfcheck.reports.views import report_html
     html = report_html(assessment, "rapport")
     assessment_id = assessment.id
 times = []

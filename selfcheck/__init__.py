@@ -7,6 +7,6 @@ Flask, SQLAlchemy or WeasyPrint.
 
 
 def create_app(config=None):
-    from .app import create_app as _create_app
+    from selfcheck.app import create_app as _create_app
 
     return _create_app(config)

@@ -9,8 +9,8 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .cli import InvalidQuestionnaire, register_commands
-from .loader import QuestionnaireError, load_questionnaire
+from selfcheck.cli import InvalidQuestionnaire, register_commands
+from selfcheck.core.loader import QuestionnaireError, load_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def _instance_secret(path: Path) -> str:
 
 def load_questions(app: Flask) -> None:
     """Fail fast: an invalid questionnaire never starts the app."""
-    from .assessments import QuestionnaireStore
+    from selfcheck.check.store import QuestionnaireStore
 
     path = Path(app.config["QUESTIONS_PATH"])
     try:
@@ -95,8 +95,8 @@ def load_questions(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import security
-    from .extensions import configure_sqlite, csrf, db, end_reads_with_commit, login_manager, migrate
+    from selfcheck.extensions import configure_sqlite, csrf, db, end_reads_with_commit, login_manager, migrate
+    from selfcheck.web import security
 
     db.init_app(app)
     end_reads_with_commit(app)
@@ -109,7 +109,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, advisers, auth, check, reports, respondents
+    from selfcheck.admin import views as admin
+    from selfcheck.advisers import views as advisers
+    from selfcheck.auth import views as auth
+    from selfcheck.check import views as check
+    from selfcheck.reports import views as reports
+    from selfcheck.respondents import views as respondents
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(check.bp)
@@ -120,12 +125,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from .errors import register_errorhandlers as register
+    from selfcheck.web.errors import register_errorhandlers as register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .templating import register
+    from selfcheck.web.templating import register
 
     register(app)

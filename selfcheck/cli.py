@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .loader import QuestionnaireError, load_questionnaire
+from selfcheck.core.loader import QuestionnaireError, load_questionnaire
 
 
 class InvalidQuestionnaire(click.ClickException):
@@ -56,8 +56,8 @@ def create_user(email: str, name: str, role: str, password: str, gemeente_code: 
     """Create an account; raise ValueError (Dutch) when the input is not acceptable. Commits."""
     from sqlalchemy import select
 
-    from .extensions import db
-    from .models import GEMEENTE_ROLES, ROLES, Gemeente, User
+    from selfcheck.extensions import db
+    from selfcheck.models import GEMEENTE_ROLES, ROLES, Gemeente, User
 
     email = email.strip().lower()
     if role not in ROLES:
@@ -79,7 +79,7 @@ def create_user(email: str, name: str, role: str, password: str, gemeente_code: 
 
 
 def register_user_commands(app: Flask) -> None:
-    from .models import ROLES
+    from selfcheck.models import ROLES
 
     @app.cli.command("create-user")
     @click.option("--email", prompt="E-mailadres")
@@ -99,8 +99,8 @@ def register_user_commands(app: Flask) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     def import_gemeenten_command(path):
         """Importeer gemeenten uit een CBS-lijst (CSV met GemeentecodeGM en Gemeentenaam)."""
-        from .cbs import apply_import, parse_cbs_csv
-        from .extensions import db
+        from selfcheck.admin.cbs import apply_import, parse_cbs_csv
+        from selfcheck.extensions import db
 
         result = parse_cbs_csv(Path(path).read_text(encoding="utf-8-sig"))
         if result.problems:
@@ -116,9 +116,9 @@ def register_user_commands(app: Flask) -> None:
     @click.option("--kind", type=click.Choice(["rapport", "inkoop"]), default="rapport", show_default=True)
     def report_command(assessment_id, output, kind):
         """Schrijf het PDF-rapport van een check (voor batchgebruik)."""
-        from .extensions import db
-        from .models import Assessment
-        from .reports import report_pdf
+        from selfcheck.extensions import db
+        from selfcheck.models import Assessment
+        from selfcheck.reports.views import report_pdf
 
         assessment = db.session.get(Assessment, assessment_id)
         if assessment is None:
@@ -131,9 +131,9 @@ def register_user_commands(app: Flask) -> None:
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))
     def backup_command(path):
         """Schrijf een consistente back-up van alle gegevens (JSON)."""
-        from .audit import record
-        from .backup import write_backup
-        from .extensions import db
+        from selfcheck.web.audit import record
+        from selfcheck.admin.backup import write_backup
+        from selfcheck.extensions import db
 
         with open(path, "w", encoding="utf-8") as file:
             counts = write_backup(file)
@@ -145,7 +145,7 @@ def register_user_commands(app: Flask) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     def restore_command(path):
         """Zet een back-up terug in een lege database (na flask db upgrade)."""
-        from .backup import BackupError, restore_backup
+        from selfcheck.admin.backup import BackupError, restore_backup
 
         try:
             with open(path, encoding="utf-8") as file:
@@ -157,9 +157,9 @@ def register_user_commands(app: Flask) -> None:
     @app.cli.command("refresh-scores")
     def refresh_scores_command():
         """Bereken de opgeslagen scores van alle checks opnieuw (na een upgrade)."""
-        from .assessments import refresh_scores
-        from .extensions import db
-        from .models import Assessment
+        from selfcheck.check.store import refresh_scores
+        from selfcheck.extensions import db
+        from selfcheck.models import Assessment
 
         store = app.extensions["questionnaire_store"]
         count = 0
@@ -172,7 +172,7 @@ def register_user_commands(app: Flask) -> None:
     @app.cli.command("load-demo")
     def load_demo_command():
         """Laad demogegevens (gemeenten, demo-accounts, voorbeeldchecks) in een lege database."""
-        from .demo import load_demo_data
+        from selfcheck.demo import load_demo_data
 
         if not load_demo_data(app.extensions["questionnaire_store"]):
             raise click.ClickException("De database bevat al accounts; demogegevens niet geladen.")

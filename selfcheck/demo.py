@@ -6,9 +6,9 @@ from itertools import cycle
 
 from sqlalchemy import func, select
 
-from .assessments import QuestionnaireStore, save_answers, start_assessment, submit_assessment
-from .extensions import db
-from .models import Gemeente, Response, User, utcnow
+from selfcheck.check.store import QuestionnaireStore, save_answers, start_assessment, submit_assessment
+from selfcheck.extensions import db
+from selfcheck.models import Gemeente, Response, User, utcnow
 
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -93,9 +93,9 @@ def generate_dataset(store: QuestionnaireStore, gemeenten: int, years: list[int]
     benchmarks. Answers are random but improve a little each year. Returns the assessment ids."""
     import random
 
-    from .assessments import OVERALL
-    from .models import Answer, Assessment, DomainScore, Response
-    from .scoring import score
+    from selfcheck.check.store import OVERALL
+    from selfcheck.models import Answer, Assessment, DomainScore, Response
+    from selfcheck.core.scoring import score
 
     rng = random.Random(seed)
     questionnaire = store.current

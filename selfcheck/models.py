@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from selfcheck.extensions import db
 
 ROLES = {
     "beleidsmedewerker": "Beleidsmedewerker",

@@ -10,7 +10,7 @@ import pytest
 from flask import g
 
 from selfcheck import create_app
-from selfcheck.loader import load_questionnaire
+from selfcheck.core.loader import load_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -169,7 +169,7 @@ def make_user(app):
 
 @pytest.fixture
 def make_assessment(app):
-    from selfcheck.assessments import save_answers, start_assessment, submit_assessment
+    from selfcheck.check.store import save_answers, start_assessment, submit_assessment
     from selfcheck.extensions import db
 
     def make(gemeente, user, year=2026, answers=None, submitted=False, prefill=False):

@@ -3,7 +3,7 @@ import copy
 
 import yaml
 
-from selfcheck.loader import parse_questionnaire
+from selfcheck.core.loader import parse_questionnaire
 
 SCALE = [
     {"value": "nee", "label": "Nee", "score": 0},

@@ -1,5 +1,5 @@
-from selfcheck.advice import recommend
-from selfcheck.scoring import score
+from selfcheck.core.advice import recommend
+from selfcheck.core.scoring import score
 from tests.core_fixtures import small_questionnaire
 
 Q = small_questionnaire()

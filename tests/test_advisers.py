@@ -7,10 +7,10 @@ import statistics
 import pytest
 from openpyxl import load_workbook
 
-from selfcheck.assessments import OVERALL, answer_values, report_for
+from selfcheck.check.store import OVERALL, answer_values, report_for
 from selfcheck.demo import generate_dataset
 from selfcheck.extensions import db
-from selfcheck.insights import Filters, benchmark
+from selfcheck.advisers.queries import Filters, benchmark
 from selfcheck.models import Assessment, DomainScore, Feedback, Gemeente
 
 YEARS = [2024, 2025, 2026]
@@ -187,7 +187,7 @@ def test_refresh_scores_command(dataset, runner):
 
 
 def test_region_roll_up_equals_a_benchmark_per_region(dataset, questionnaire):
-    from selfcheck.insights import regions
+    from selfcheck.advisers.queries import regions
 
     rolled = regions(questionnaire)
     assert len(rolled) == 9

@@ -1,6 +1,6 @@
 import pytest
 
-from selfcheck.assessments import answer_values
+from selfcheck.check.store import answer_values
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, AuditEvent, User
 

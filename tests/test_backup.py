@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from selfcheck.backup import BackupError, restore_backup, write_backup
+from selfcheck.admin.backup import BackupError, restore_backup, write_backup
 from selfcheck.demo import load_demo_data
 from selfcheck.extensions import db
 from selfcheck.models import Assessment

@@ -1,4 +1,4 @@
-from selfcheck.chart import radar, wrap
+from selfcheck.core.chart import radar, wrap
 
 
 def test_radar_places_scores_on_their_axes():

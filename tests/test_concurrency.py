@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from selfcheck.assessments import answer_values
+from selfcheck.check.store import answer_values
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
 from tests.conftest import Browser, csrf_token
@@ -135,7 +135,7 @@ def test_many_threads_saving_at_once_lose_nothing_silently(app, make_gemeente, m
 def test_a_save_leaves_no_stale_answers_or_scores_in_the_session(app, make_gemeente, make_user, make_assessment,
                                                                   questionnaire):
     """save_answers writes with plain statements; objects the session already held must not lie afterwards."""
-    from selfcheck.assessments import OVERALL, save_answers, shared_response
+    from selfcheck.check.store import OVERALL, save_answers, shared_response
 
     gemeente = make_gemeente()
     user = make_user("beleidsmedewerker", gemeente)

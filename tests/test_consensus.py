@@ -1,4 +1,4 @@
-from selfcheck.consensus import RespondentAnswers, disagreements, perspective_spread
+from selfcheck.core.consensus import RespondentAnswers, disagreements, perspective_spread
 from tests.core_fixtures import small_questionnaire
 
 Q = small_questionnaire()

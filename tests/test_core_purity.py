@@ -2,8 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = ["selfcheck.questionnaire", "selfcheck.loader", "selfcheck.scoring", "selfcheck.advice",
-        "selfcheck.consensus", "selfcheck.report", "selfcheck.chart"]
+CORE = ["selfcheck.core.questionnaire", "selfcheck.core.loader", "selfcheck.core.scoring", "selfcheck.core.advice",
+        "selfcheck.core.consensus", "selfcheck.core.report", "selfcheck.core.chart"]
 
 
 def test_core_imports_no_web_database_or_pdf_library():

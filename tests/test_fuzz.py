@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from selfcheck.backup import write_backup
+from selfcheck.admin.backup import write_backup
 from tests.conftest import Browser, csrf_token
 
 HOSTILE = ["", " ", "0", "-1", "9" * 30, "1e309", "NaN", "null", "<script>alert(1)</script>",

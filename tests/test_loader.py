@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from selfcheck.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
+from selfcheck.core.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
 from tests.core_fixtures import small_data, small_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from selfcheck.pdf import PdfRenderer
+from selfcheck.reports.pdf import PdfRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "TOPSECRET-KOPP-1234"

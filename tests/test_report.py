@@ -1,4 +1,4 @@
-from selfcheck.report import build_report
+from selfcheck.core.report import build_report
 from tests.core_fixtures import small_data, small_questionnaire
 
 

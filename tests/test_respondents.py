@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from selfcheck.assessments import answer_values, report_for
+from selfcheck.check.store import answer_values, report_for
 from selfcheck.extensions import db
 from selfcheck.models import Answer, AuditEvent, Response, utcnow
 from tests.conftest import Browser

@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from selfcheck.scoring import round_half_up, score
+from selfcheck.core.scoring import round_half_up, score
 from tests.core_fixtures import small_data, small_questionnaire
 
 
@@ -114,7 +114,7 @@ def test_invalid_answers_raise(questionnaire):
 def test_real_questionnaire_all_best_and_all_worst():
     from pathlib import Path
 
-    from selfcheck.loader import load_questionnaire
+    from selfcheck.core.loader import load_questionnaire
 
     questionnaire = load_questionnaire(Path(__file__).parent.parent / "questions.yaml")
     best = {q.id: max((o for o in q.options if not o.unknown), key=lambda o: o.score).value

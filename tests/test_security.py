@@ -73,7 +73,7 @@ def test_successful_logins_do_not_count(browser, make_user):
 def test_a_nul_character_is_refused_with_a_message_and_stores_nothing(browser, make_gemeente, make_user,
                                                                        make_assessment, questionnaire):
     """PostgreSQL cannot store NUL; without this guard such a comment was a 500 there."""
-    from selfcheck.assessments import answer_values
+    from selfcheck.check.store import answer_values
     from selfcheck.extensions import db
 
     gemeente = make_gemeente()

@@ -1,7 +1,7 @@
 """Who may see and change what, whatever URL is typed."""
 import pytest
 
-from selfcheck.assessments import answer_values
+from selfcheck.check.store import answer_values
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
 

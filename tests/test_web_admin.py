@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from selfcheck.cbs import parse_cbs_csv
+from selfcheck.admin.cbs import parse_cbs_csv
 from selfcheck.extensions import db
 from selfcheck.models import Gemeente, User
 from tests.conftest import csrf_token

@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from selfcheck.assessments import answer_values
+from selfcheck.check.store import answer_values
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
-from selfcheck.report import build_report
+from selfcheck.core.report import build_report
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, render_template
 from flask_login import current_user, login_required
 
-from .access import visible_assessment
-from .assessments import report_for
-from .audit import record
-from .extensions import db
-from .models import Assessment
+from selfcheck.policy import visible_assessment
+from selfcheck.check.store import report_for
+from selfcheck.web.audit import record
+from selfcheck.extensions import db
+from selfcheck.models import Assessment
 
 bp = Blueprint("report", __name__)
 
@@ -26,9 +26,8 @@ KINDS = {
     "inkoop": ("report/procurement.html", "kopp-kov-inkoopeisen"),
 }
 # Files whose content shapes a PDF; their hash is part of every cache key.
-RENDER_INPUTS = ("templates/report/*", "templates/partials/*", "static/report/*",
-                 "selfcheck/report.py", "selfcheck/advice.py", "selfcheck/scoring.py",
-                 "selfcheck/chart.py", "selfcheck/templating.py", "selfcheck/reports.py")
+RENDER_INPUTS = ("templates/report/*", "templates/partials/*", "static/report/*", "selfcheck/core/*.py",
+                 "selfcheck/web/templating.py", "selfcheck/reports/*.py")
 
 
 def slug(text: str) -> str:
@@ -116,7 +115,7 @@ def download(assessment_id: int, kind: str):
 
 
 def init_app(app: Flask, root: Path) -> None:
-    from .pdf import PdfRenderer
+    from selfcheck.reports.pdf import PdfRenderer
 
     app.extensions["pdf_renderer"] = PdfRenderer(Path(app.static_folder))
     app.extensions["report_cache"] = ReportCache(Path(app.instance_path) / "report-cache", root)

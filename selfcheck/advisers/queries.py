@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, select
 
-from .assessments import OVERALL
-from .extensions import db
-from .models import Answer, Assessment, DomainScore, Gemeente, Response
-from .questionnaire import Questionnaire
+from selfcheck.check.store import OVERALL
+from selfcheck.extensions import db
+from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, Response
+from selfcheck.core.questionnaire import Questionnaire
 
 MIN_GROUP = 5  # smaller groups get no benchmark: their figures would point at single gemeenten
 SIZE_CLASSES = {

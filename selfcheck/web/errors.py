@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from .extensions import db
+from selfcheck.extensions import db
 
 MESSAGES = {
     400: ("Ongeldig verzoek", "De server kon dit verzoek niet verwerken."),
@@ -47,7 +47,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         if request.endpoint == "check.step" and request.form.get("action") != "autosave":
-            from .check import render_step_after_csrf_failure
+            from selfcheck.check.views import render_step_after_csrf_failure
 
             return render_step_after_csrf_failure(CSRF_MESSAGE)
         return refuse(400, CSRF_MESSAGE, title="Formulier verlopen")

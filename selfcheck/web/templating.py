@@ -25,7 +25,7 @@ def nl_number(value: int | None) -> str:
 
 
 def register(app: Flask) -> None:
-    from .consensus import PERSPECTIVES
+    from selfcheck.core.consensus import PERSPECTIVES
 
     app.add_template_filter(nl_date)
     app.add_template_filter(nl_number)

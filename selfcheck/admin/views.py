@@ -6,15 +6,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .access import roles_required
-from .auth import INVITATION_DAYS, invitation_token
-from .audit import ACTIONS, record
-from .cbs import apply_import, parse_cbs_csv
-from .consensus import PERSPECTIVES
-from .extensions import db
-from .forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
-from .models import GEMEENTE_ROLES, AuditEvent, Gemeente, User
-from .privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
+from selfcheck.policy import roles_required
+from selfcheck.auth.views import INVITATION_DAYS, invitation_token
+from selfcheck.web.audit import ACTIONS, record
+from selfcheck.admin.cbs import apply_import, parse_cbs_csv
+from selfcheck.core.consensus import PERSPECTIVES
+from selfcheck.extensions import db
+from selfcheck.web.forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
+from selfcheck.models import GEMEENTE_ROLES, AuditEvent, Gemeente, User
+from selfcheck.admin.privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 admin_only = roles_required("admin")

@@ -7,7 +7,7 @@ from typing import IO
 
 from sqlalchemy import DateTime, func, select, text
 
-from .extensions import db
+from selfcheck.extensions import db
 
 FORMAT = 1
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from .extensions import db
-from .models import Assessment, AuditEvent, Gemeente, utcnow
+from selfcheck.extensions import db
+from selfcheck.models import Assessment, AuditEvent, Gemeente, utcnow
 
 ACTIONS = {
     "assessment.started": "Check gestart",

@@ -5,17 +5,17 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .access import visible_assessment
-from .assessments import report_for
-from .audit import record
-from .exports import assessment_json, overview_table, to_csv, to_xlsx
-from .extensions import db
-from .forms import FeedbackForm
-from .insights import (
+from selfcheck.policy import visible_assessment
+from selfcheck.check.store import report_for
+from selfcheck.web.audit import record
+from selfcheck.advisers.exports import assessment_json, overview_table, to_csv, to_xlsx
+from selfcheck.extensions import db
+from selfcheck.web.forms import FeedbackForm
+from selfcheck.advisers.queries import (
     MIN_GROUP, SIZE_CLASSES, Filters, answer_distribution, benchmark, group_size, level_distribution_per_year,
     overview, provinces, regions, years,
 )
-from .models import Assessment, Feedback
+from selfcheck.models import Assessment, Feedback
 
 bp = Blueprint("advisers", __name__)
 ADVISER_ROLES = ("adviseur", "admin")

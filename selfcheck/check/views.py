@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .access import visible_assessment, visible_gemeente
-from .assessments import (
+from selfcheck.policy import visible_assessment, visible_gemeente
+from selfcheck.check.store import (
     OVERALL,
     ConflictError,
     answer_values,
@@ -21,11 +21,11 @@ from .assessments import (
     start_assessment,
     submit_assessment,
 )
-from .audit import record
-from .insights import Filters, benchmark, gemeente_trend
-from .extensions import db
-from .forms import COMMENT_MAX, FeedbackForm, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
-from .models import Assessment, Feedback
+from selfcheck.web.audit import record
+from selfcheck.advisers.queries import Filters, benchmark, gemeente_trend
+from selfcheck.extensions import db
+from selfcheck.web.forms import COMMENT_MAX, FeedbackForm, NewAssessmentForm, answer_field_name, comment_field_name, domain_form_class
+from selfcheck.models import Assessment, Feedback
 
 bp = Blueprint("check", __name__)
 

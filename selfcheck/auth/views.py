@@ -7,10 +7,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db, get_by_id, login_manager
-from .forms import LoginForm, PasswordForm
-from .models import User
-from .security import LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_ADDRESS, failed_login, limiter, login_account_key
+from selfcheck.extensions import db, get_by_id, login_manager
+from selfcheck.web.forms import LoginForm, PasswordForm
+from selfcheck.models import User
+from selfcheck.web.security import LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_ADDRESS, failed_login, limiter, login_account_key
 
 bp = Blueprint("auth", __name__)
 

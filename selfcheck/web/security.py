@@ -5,7 +5,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .errors import refuse
+from selfcheck.web.errors import refuse
 
 # No inline scripts or styles anywhere: everything comes from /static.
 CONTENT_SECURITY_POLICY = (

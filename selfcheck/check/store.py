@@ -12,13 +12,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from .extensions import db
-from .loader import parse_questionnaire
-from .models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response, User, utcnow
-from .consensus import RespondentAnswers
-from .questionnaire import Questionnaire
-from .report import Report, build_report
-from .scoring import score
+from selfcheck.extensions import db
+from selfcheck.core.loader import parse_questionnaire
+from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response, User, utcnow
+from selfcheck.core.consensus import RespondentAnswers
+from selfcheck.core.questionnaire import Questionnaire
+from selfcheck.core.report import Report, build_report
+from selfcheck.core.scoring import score
 
 OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
 

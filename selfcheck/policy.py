@@ -6,8 +6,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .extensions import get_by_id
-from .models import Assessment, Gemeente
+from selfcheck.extensions import get_by_id
+from selfcheck.models import Assessment, Gemeente
 
 
 def roles_required(*roles):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Gemeente
+from selfcheck.extensions import db
+from selfcheck.models import Gemeente
 
 CODE_COLUMNS = ("gemeentecodegm", "gemeentecode", "code", "regiocode")
 NAME_COLUMNS = ("gemeentenaam", "naam", "name")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from .consensus import PERSPECTIVES
-from .extensions import db
-from .models import Answer, Assessment, AuditEvent, Feedback, Response, User
+from selfcheck.core.consensus import PERSPECTIVES
+from selfcheck.extensions import db
+from selfcheck.models import Answer, Assessment, AuditEvent, Feedback, Response, User
 
 
 def personal_data(user: User) -> dict:

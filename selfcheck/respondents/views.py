@@ -18,14 +18,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .access import visible_assessment
-from .assessments import answer_values, respondent_answers, save_answers, shared_response
-from .audit import record
-from .consensus import PERSPECTIVES, RespondentAnswers, disagreements
-from .extensions import db
-from .forms import COMMENT_MAX, Form, _email, answer_field_name, comment_field_name, domain_form_class
-from .models import Answer, Assessment, Response, utcnow
-from .privacy import forget_respondent
+from selfcheck.policy import visible_assessment
+from selfcheck.check.store import answer_values, respondent_answers, save_answers, shared_response
+from selfcheck.web.audit import record
+from selfcheck.core.consensus import PERSPECTIVES, RespondentAnswers, disagreements
+from selfcheck.extensions import db
+from selfcheck.web.forms import COMMENT_MAX, Form, _email, answer_field_name, comment_field_name, domain_form_class
+from selfcheck.models import Answer, Assessment, Response, utcnow
+from selfcheck.admin.privacy import forget_respondent
 
 bp = Blueprint("respondents", __name__)
 INVITATION_DAYS = 14

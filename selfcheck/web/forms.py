@@ -19,8 +19,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
-from .models import ROLES
-from .questionnaire import Domain, Questionnaire
+from selfcheck.models import ROLES
+from selfcheck.core.questionnaire import Domain, Questionnaire
 
 COMMENT_MAX = 4000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

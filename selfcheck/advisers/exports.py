@@ -7,11 +7,11 @@ import io
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from .assessments import OVERALL, QuestionnaireStore, report_for
-from .extensions import db
-from .insights import Filters, latest_assessments
-from .models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response
-from .questionnaire import Questionnaire
+from selfcheck.check.store import OVERALL, QuestionnaireStore, report_for
+from selfcheck.extensions import db
+from selfcheck.advisers.queries import Filters, latest_assessments
+from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response
+from selfcheck.core.questionnaire import Questionnaire
 
 
 def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bool = False) -> list[list]:
