@@ -5,7 +5,7 @@ prints the median time (in-process, Flask test client) of the overview page, a s
 gemeenten, a benchmark page and the CSV export. The overview is measured at 1 year of data and
 again at 10 years, side by side, to show how it grows. Target: each well under 300 ms.
 
-    .venv/bin/python bench/compare.py [--gemeenten 342] [--years 10] [--runs 7]
+    .venv/bin/python -m bench.compare [--gemeenten 342] [--years 10] [--runs 7]   # from the checkout's root
 """
 from __future__ import annotations
 
@@ -13,13 +13,8 @@ import argparse
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def median_ms(client, url: str, runs: int) -> float:
@@ -53,8 +48,8 @@ def main() -> None:
     os.environ.setdefault("SELFCHECK_ENV", "development")
     from flask_migrate import upgrade
 
+    from bench.dataset import generate_dataset
     from selfcheck import create_app
-    from selfcheck.demo import generate_dataset
     from selfcheck.extensions import db
     from selfcheck.models import Assessment, Gemeente, User
 
