@@ -57,11 +57,12 @@ def create_user(email: str, name: str, role: str, password: str, gemeente_code: 
     from sqlalchemy import select
 
     from selfcheck.extensions import db
-    from selfcheck.models import GEMEENTE_ROLES, ROLES, Gemeente, User
+    from selfcheck.enums import GEMEENTE_ROLES, Role
+    from selfcheck.models import Gemeente, User
 
     email = email.strip().lower()
-    if role not in ROLES:
-        raise ValueError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
+    if role not in set(Role):
+        raise ValueError(f"Onbekende rol '{role}'; kies uit {', '.join(Role)}.")
     if len(password) < 12:
         raise ValueError("Een wachtwoord heeft minstens 12 tekens.")
     if db.session.scalars(select(User).where(User.email == email)).first():
@@ -79,12 +80,12 @@ def create_user(email: str, name: str, role: str, password: str, gemeente_code: 
 
 
 def register_user_commands(app: Flask) -> None:
-    from selfcheck.models import ROLES
+    from selfcheck.enums import Role
 
     @app.cli.command("create-user")
     @click.option("--email", prompt="E-mailadres")
     @click.option("--name", prompt="Naam")
-    @click.option("--role", type=click.Choice(list(ROLES)), default="admin", show_default=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default="admin", show_default=True)
     @click.option("--gemeente", "gemeente_code", help="CBS-code, voor beleidsmedewerker en inkoper")
     @click.password_option("--password", prompt="Wachtwoord")
     def create_user_command(email, name, role, gemeente_code, password):

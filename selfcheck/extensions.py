@@ -1,7 +1,6 @@
 """Unbound extensions, bound in the app factory (no import cycles)."""
 import functools
 
-from flask import request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -39,21 +38,6 @@ def get_by_id(model, id_: int):
     """db.session.get for the lookups every request makes (the user, the assessment): the same
     row, from a statement built once instead of on every call."""
     return db.session.execute(_by_id(model), {"id": id_}).scalar_one_or_none()
-
-
-def end_reads_with_commit(app) -> None:
-    """End a successful GET's read-only transaction with COMMIT instead of the ROLLBACK of the
-    request teardown: psycopg forgets its prepared statements on every ROLLBACK (it sends
-    DEALLOCATE ALL), so each page view would cost the following saves theirs (bench/load.py).
-    Only when the session holds no unsaved ORM change: a GET that writes commits itself."""
-
-    @app.after_request
-    def commit_read_transaction(response):
-        if request.method in ("GET", "HEAD") and response.status_code < 400 and db.session.registry.has():
-            session = db.session()
-            if session.in_transaction() and not (session.new or session.dirty or session.deleted):
-                session.commit()
-        return response
 
 
 def configure_sqlite(engine) -> None:

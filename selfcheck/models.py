@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from selfcheck.enums import GEMEENTE_ROLES, Perspective, Role, Status, sql_list
 from selfcheck.extensions import db
-
-ROLES = {
-    "beleidsmedewerker": "Beleidsmedewerker",
-    "inkoper": "Inkoper",
-    "adviseur": "Adviseur",
-    "admin": "Beheerder",
-}
-GEMEENTE_ROLES = ("beleidsmedewerker", "inkoper")
-STATUSES = {"concept": "Concept", "definitief": "Definitief"}
 
 
 def utcnow() -> datetime:
@@ -55,12 +48,10 @@ class User(UserMixin, db.Model):
     gemeente = db.relationship("Gemeente", lazy="joined")  # every page header shows it
 
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('beleidsmedewerker', 'inkoper', 'adviseur', 'admin')", name="role_known"
-        ),
+        CheckConstraint(f"role IN {Role.sql_list()}", name="role_known"),
         # Gemeente staff belong to exactly one gemeente; national roles to none.
         CheckConstraint(
-            "(role IN ('beleidsmedewerker', 'inkoper')) = (gemeente_id IS NOT NULL)",
+            f"(role IN {sql_list(GEMEENTE_ROLES)}) = (gemeente_id IS NOT NULL)",
             name="gemeente_matches_role",
         ),
     )
@@ -70,28 +61,14 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)  # scrypt
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     @property
     def role_label(self) -> str:
-        return ROLES[self.role]
-
-    @property
-    def sees_all_gemeenten(self) -> bool:
-        return self.role in ("adviseur", "admin")
-
-    def can_view(self, gemeente_id: int) -> bool:
-        return self.sees_all_gemeenten or self.gemeente_id == gemeente_id
-
-    def can_download_report(self, gemeente_id: int) -> bool:
-        """Gemeente staff of their own gemeente, and advisers; admins manage, they do not report."""
-        return self.role == "adviseur" or (self.role in GEMEENTE_ROLES and self.gemeente_id == gemeente_id)
-
-    def can_edit(self, gemeente_id: int) -> bool:
-        return self.role == "beleidsmedewerker" and self.gemeente_id == gemeente_id
+        return Role(self.role).label
 
 
 class QuestionnaireVersion(db.Model):
@@ -107,7 +84,7 @@ class Assessment(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     gemeente_id = db.Column(db.Integer, db.ForeignKey("gemeente.id"), nullable=False)
     year = db.Column(db.Integer, nullable=False)
-    status = db.Column(db.String(12), nullable=False, default="concept")
+    status = db.Column(db.String(12), nullable=False, default=Status.CONCEPT.value)
     questionnaire_fingerprint = db.Column(
         db.String(64), db.ForeignKey("questionnaire_version.fingerprint"), nullable=False
     )
@@ -132,17 +109,17 @@ class Assessment(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("gemeente_id", "year", name="uq_assessment_gemeente_year"),
-        CheckConstraint("status IN ('concept', 'definitief')", name="status_known"),
+        CheckConstraint(f"status IN {Status.sql_list()}", name="status_known"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_plausible"),
     )
 
     @property
     def submitted(self) -> bool:
-        return self.status == "definitief"
+        return self.status == Status.DEFINITIEF
 
     @property
     def status_label(self) -> str:
-        return STATUSES[self.status]
+        return Status(self.status).label
 
 
 class Response(db.Model):
@@ -187,9 +164,7 @@ class Response(db.Model):
 
     __table_args__ = (
         UniqueConstraint("assessment_id", "respondent_id", name="uq_response_assessment_respondent"),
-        CheckConstraint("perspective IS NULL OR perspective IN "
-                        "('beleid', 'inkoop', 'uitvoering', 'ketenpartner', 'zorgverzekeraar')",
-                        name="perspective_known"),
+        CheckConstraint(f"perspective IS NULL OR perspective IN {Perspective.sql_list()}", name="perspective_known"),
         Index(
             "uq_response_shared",
             "assessment_id",

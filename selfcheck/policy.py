@@ -1,13 +1,49 @@
-"""Access checks used by every view: one place for who may see and change what."""
+"""Who may see and change what: every access rule of the app, for users and for respondents.
+
+Views never test roles themselves. They call a guard here (which answers 403 or 404), and
+templates ask the same predicates through the `policy` template global.
+A gemeente's data is invisible to other gemeenten: what they may not see answers 404, so ids
+do not leak; what they may see but not change answers 403.
+"""
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, session
 from flask_login import current_user, login_required
 
+from selfcheck.enums import GEMEENTE_ROLES, Role
 from selfcheck.extensions import get_by_id
-from selfcheck.models import Assessment, Gemeente
+from selfcheck.models import Assessment, Gemeente, Response
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def sees_all_gemeenten(user) -> bool:
+    """Advisers and admins work nationally; gemeente staff see their own gemeente only."""
+    return user.role in (Role.ADVISEUR, Role.ADMIN)
+
+
+def can_view(user, gemeente_id: int) -> bool:
+    return sees_all_gemeenten(user) or user.gemeente_id == gemeente_id
+
+
+def can_edit(user, gemeente_id: int) -> bool:
+    """Answers, respondents and the consensus: the beleidsmedewerkers of the gemeente."""
+    return user.role == Role.BELEIDSMEDEWERKER and user.gemeente_id == gemeente_id
+
+
+def can_download_report(user, gemeente_id: int) -> bool:
+    """Gemeente staff of their own gemeente, and advisers; admins manage, they do not report."""
+    return user.role == Role.ADVISEUR or (user.role in GEMEENTE_ROLES and user.gemeente_id == gemeente_id)
+
+
+def uses_adviser_pages(user) -> bool:
+    return user.role in (Role.ADVISEUR, Role.ADMIN)
+
+
+def can_give_feedback(user) -> bool:
+    return user.role in (Role.ADVISEUR, Role.ADMIN)
 
 
 def roles_required(*roles):
@@ -27,15 +63,65 @@ def roles_required(*roles):
 def visible_gemeente(gemeente_id: int) -> Gemeente:
     """The gemeente if the user may see it; 404 otherwise, so other gemeenten's ids do not leak."""
     gemeente = get_by_id(Gemeente, gemeente_id)
-    if gemeente is None or not current_user.can_view(gemeente.id):
+    if gemeente is None or not can_view(current_user, gemeente.id):
         abort(404)
+    return gemeente
+
+
+def editable_gemeente(gemeente_id: int) -> Gemeente:
+    gemeente = visible_gemeente(gemeente_id)
+    if not can_edit(current_user, gemeente.id):
+        abort(403)
     return gemeente
 
 
 def visible_assessment(assessment_id: int, *, edit: bool = False) -> Assessment:
     assessment = get_by_id(Assessment, assessment_id)
-    if assessment is None or not current_user.can_view(assessment.gemeente_id):
+    if assessment is None or not can_view(current_user, assessment.gemeente_id):
         abort(404)
-    if edit and not current_user.can_edit(assessment.gemeente_id):
+    if edit and not can_edit(current_user, assessment.gemeente_id):
         abort(403)
     return assessment
+
+
+def downloadable_assessment(assessment_id: int) -> Assessment:
+    assessment = visible_assessment(assessment_id)
+    if not can_download_report(current_user, assessment.gemeente_id):
+        abort(403)
+    return assessment
+
+
+def invited_respondent(assessment: Assessment, response_id: int) -> Response:
+    """The owner's view of one respondent of their check."""
+    response = get_by_id(Response, response_id)
+    if response is None or response.assessment_id != assessment.id or not response.is_respondent:
+        abort(404)
+    return response
+
+
+# --- respondents -------------------------------------------------------------------------------
+# A respondent has no account: accepting the invitation puts their response's id in the session.
+
+RESPONDENT_SESSION_KEY = "respondent_response"
+
+
+def current_respondent() -> Response:
+    """The respondent of this session; 403 for anyone else."""
+    response = get_by_id(Response, session.get(RESPONDENT_SESSION_KEY) or 0)
+    if response is None or not response.is_respondent or response.invite_used_at is None:
+        abort(403)
+    return response
+
+
+def respondent_sees_domain(response: Response, domain_id: str) -> bool:
+    """Respondents answer only the domains they were invited for, and never see others' answers."""
+    return response.covers(domain_id)
+
+
+def respondent_can_edit(response: Response) -> bool:
+    return response.submitted_at is None and not response.assessment.submitted
+
+
+def respondent_sees_outcome(response: Response) -> bool:
+    """The gemeente's final answers, once the owner chose to share them."""
+    return response.assessment.consensus_shared

@@ -27,7 +27,9 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _config(uri: str) -> dict:
-    return {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": uri}
+    # scrypt costs ~0.15 s per hash; the tests hash hundreds of passwords and test no cryptography
+    return {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": uri,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +171,8 @@ def make_user(app):
 
 @pytest.fixture
 def make_assessment(app):
-    from selfcheck.check.store import save_answers, start_assessment, submit_assessment
+    from selfcheck.check.operations import start_assessment, submit_assessment
+    from selfcheck.check.store import save_answers
     from selfcheck.extensions import db
 
     def make(gemeente, user, year=2026, answers=None, submitted=False, prefill=False):

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bench.dataset import generate_dataset
-from selfcheck.check.store import OVERALL, answer_values, report_for
+from selfcheck.check.operations import report_for
+from selfcheck.check.store import OVERALL, answer_values
 from selfcheck.extensions import db
 from selfcheck.advisers.queries import Filters, benchmark
 from selfcheck.models import Assessment, DomainScore, Feedback, Gemeente

@@ -2,7 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from selfcheck.check.store import report_for
+from selfcheck.check.operations import report_for
 from selfcheck.demo import ACCOUNTS, DEMO_PASSWORD, load_demo_data
 from selfcheck.extensions import db
 from selfcheck.models import Assessment, User

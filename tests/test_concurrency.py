@@ -72,9 +72,9 @@ def test_autosave_builds_on_its_own_previous_save(two_sessions, questionnaire):
     url = f"/checks/{assessment.id}/stap/1"
     q = questionnaire.domains[0].questions[0]
     fields, _ = _page_fields(anna, url)
-    first = anna.client.post(url, data={**fields, f"q_{q.id}": "nee", "action": "autosave"}).json
+    first = anna.client.post(url + "/autosave", data={**fields, f"q_{q.id}": "nee"}).json
     fields.update({"version": str(first["version"]), **first["originals"]})  # what check.js does
-    second = anna.client.post(url, data={**fields, f"q_{q.id}": "deels", "action": "autosave"})
+    second = anna.client.post(url + "/autosave", data={**fields, f"q_{q.id}": "deels"})
     assert second.status_code == 200 and second.json["saved"]
     assert _stored(assessment.id) == {q.id: ("deels", "")}
 
@@ -101,11 +101,11 @@ def test_many_threads_saving_at_once_lose_nothing_silently(app, make_gemeente, m
     def save(index):
         barrier.wait()
         own = questions[index + 1].id if index + 1 < len(questions) else None
-        data = {**pages[index], f"q_{questions[0].id}": options[index % len(options)], "action": "autosave"}
+        data = {**pages[index], f"q_{questions[0].id}": options[index % len(options)]}
         if own:
             data[f"q_{own}"] = "geborgd"  # a question only this thread touches
         with app.app_context():
-            response = sessions[index].client.post(url, data=data)
+            response = sessions[index].client.post(url + "/autosave", data=data)
         outcomes[index] = (response.status_code, response.json if response.is_json else response.headers.get("Location"))
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(len(sessions))]

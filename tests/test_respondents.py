@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from selfcheck.check.store import answer_values, report_for
+from selfcheck.check.operations import report_for
+from selfcheck.check.store import answer_values
 from selfcheck.extensions import db
 from selfcheck.models import Answer, AuditEvent, Response, utcnow
 from tests.conftest import Browser

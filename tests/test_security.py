@@ -84,7 +84,7 @@ def test_a_nul_character_is_refused_with_a_message_and_stores_nothing(browser, m
     url = f"/checks/{assessment.id}/stap/1"
     page = browser.submit(url, {f"q_{q.id}": "nee", f"c_{q.id}": "a\x00b", "action": "save"})
     assert page.status_code == 400 and "ongeldig teken" in page.get_data(as_text=True)
-    autosave = browser.submit(url, {f"q_{q.id}": "nee", f"c_{q.id}": "\x00", "action": "autosave"})
+    autosave = browser.submit(url + "/autosave", {f"q_{q.id}": "nee", f"c_{q.id}": "\x00"}, form_url=url)
     assert autosave.status_code == 400 and autosave.json["saved"] is False
     login = browser.client.post("/inloggen", data={"email": "a\x00@b.nl", "password": "x"})
     assert login.status_code == 400

@@ -54,7 +54,12 @@ def test_next_parameter_cannot_leave_the_site(client, make_user):
     assert response.headers["Location"] == "/"
 
 
-def test_passwords_are_hashed_with_scrypt(make_user):
+def test_passwords_are_hashed_with_scrypt(app, make_user, monkeypatch, tmp_path):
+    from selfcheck import create_app
+
+    # The suite uses a cheap hash (conftest); the app's own default is scrypt.
+    default = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", default.config["PASSWORD_HASH_METHOD"])
     user = make_user("adviseur")
     assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
 

@@ -208,23 +208,24 @@ def test_autosave_answers_in_json(browser, client, breda, make_assessment, quest
     browser.login(policy_officer.email)
     question = questionnaire.domains[0].questions[0]
     url = f"/checks/{assessment.id}/stap/1"
-    response = browser.submit(url, {f"q_{question.id}": "deels", "action": "autosave"})
+    autosave = url + "/autosave"  # what check.js posts to
+    response = browser.submit(autosave, {f"q_{question.id}": "deels"}, form_url=url)
     assert response.status_code == 200 and response.json["saved"] is True
     assert response.json["message"].startswith("Opgeslagen om ")
     assert _stored(assessment.id) == {question.id: ("deels", "")}
 
-    bad = browser.submit(url, {f"q_{question.id}": "misschien", "action": "autosave"})
+    bad = browser.submit(autosave, {f"q_{question.id}": "misschien"}, form_url=url)
     assert bad.status_code == 422 and bad.json["saved"] is False
     assert _stored(assessment.id) == {question.id: ("deels", "")}
 
-    no_token = client.post(url, data={f"q_{question.id}": "nee", "action": "autosave"})
+    no_token = client.post(autosave, data={f"q_{question.id}": "nee"})
     assert no_token.status_code == 400 and no_token.json["saved"] is False
     assert _stored(assessment.id) == {question.id: ("deels", "")}
 
 
 def test_a_page_view_ends_its_read_transaction_with_commit_and_a_failed_one_does_not(
         browser, breda, make_assessment):
-    """On PostgreSQL a ROLLBACK makes psycopg drop its prepared statements (extensions.end_reads_with_commit)."""
+    """On PostgreSQL a ROLLBACK makes psycopg drop its prepared statements (check.store.end_read_transaction)."""
     from sqlalchemy import event
 
     gemeente, officer, _ = breda

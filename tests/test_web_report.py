@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from selfcheck.check.store import report_for
+from selfcheck.check.operations import report_for
 from selfcheck.extensions import db
 
 HOSTILE_COMMENT = ('<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
@@ -150,7 +150,8 @@ def test_second_download_comes_from_cache_until_an_answer_changes(browser, breda
     real_render = renderer.render
     monkeypatch.setattr(renderer, "render", lambda html: renders.append(1) or real_render(html))
     draft_answers = dict(list(answers_all(questionnaire).items())[:8])
-    from selfcheck.check.store import save_answers, start_assessment
+    from selfcheck.check.operations import start_assessment
+    from selfcheck.check.store import save_answers
 
     draft = start_assessment(app.extensions["questionnaire_store"], gemeente, 2026, people["beleidsmedewerker"], False)
     save_answers(draft, people["beleidsmedewerker"], draft_answers)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from selfcheck.core.consensus import PERSPECTIVES
+from selfcheck.enums import Perspective
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, AuditEvent, Feedback, Response, User
 
@@ -60,7 +60,7 @@ def respondent_data(responses: list[Response]) -> dict:
     return {"respondenten": [
         {
             "gemeente": r.assessment.gemeente.name, "check": r.assessment.year, "naam": r.name,
-            "e-mailadres": r.email, "perspectief": PERSPECTIVES.get(r.perspective, r.perspective),
+            "e-mailadres": r.email, "perspectief": Perspective(r.perspective).label,
             "domeinen": r.domains or "alle", "link_geldig_tot": when(r.invite_expires_at),
             "link_gebruikt": when(r.invite_used_at), "ingediend": when(r.submitted_at),
             "antwoorden": [{"vraag": a.question_id, "antwoord": a.value, "toelichting": a.comment,

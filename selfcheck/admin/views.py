@@ -7,17 +7,17 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from selfcheck.policy import roles_required
-from selfcheck.auth.views import INVITATION_DAYS, invitation_token
+from selfcheck.auth.tokens import INVITATION_DAYS, invitation_token
 from selfcheck.web.audit import ACTIONS, record
 from selfcheck.admin.cbs import apply_import, parse_cbs_csv
-from selfcheck.core.consensus import PERSPECTIVES
 from selfcheck.extensions import db
-from selfcheck.web.forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
-from selfcheck.models import GEMEENTE_ROLES, AuditEvent, Gemeente, User
+from selfcheck.admin.forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
+from selfcheck.enums import GEMEENTE_ROLES, Role
+from selfcheck.models import AuditEvent, Gemeente, User
 from selfcheck.admin.privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
-admin_only = roles_required("admin")
+admin_only = roles_required(Role.ADMIN)
 
 
 @bp.get("/gemeenten")
@@ -104,7 +104,7 @@ def user(user_id: int | None):
         clash = db.session.scalars(select(User).where(User.email == form.email.data)).first()
         if clash is not None and clash.id != user.id:
             form.email.errors.append("Er is al een account met dit e-mailadres.")
-        elif user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        elif user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
             form.role.errors.append("U kunt uw eigen beheerdersrechten niet intrekken.")
         else:
             form.populate_obj(user)
@@ -175,8 +175,7 @@ def respondents():
     form = RespondentSearchForm(formdata=request.args or None)
     searched = bool(request.args) and form.validate()
     found = respondents_by_email(form.email.data) if searched else []
-    return render_template("admin/respondents.html", form=form, found=found, searched=searched,
-                           perspectives=PERSPECTIVES), 422 if form.errors else 200
+    return render_template("admin/respondents.html", form=form, found=found, searched=searched), 422 if form.errors else 200
 
 
 def _respondents_asked_for(formdata):

@@ -7,7 +7,9 @@ import io
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from selfcheck.check.store import OVERALL, QuestionnaireStore, report_for
+from selfcheck.check.operations import report_for
+from selfcheck.check.store import OVERALL
+from selfcheck.questionnaires.versions import QuestionnaireStore
 from selfcheck.extensions import db
 from selfcheck.advisers.queries import Filters, latest_assessments
 from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response

@@ -5,12 +5,12 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from selfcheck.policy import visible_assessment
-from selfcheck.check.store import report_for
+from selfcheck import policy
+from selfcheck.check.operations import report_for
 from selfcheck.web.audit import record
 from selfcheck.advisers.exports import assessment_json, overview_table, to_csv, to_xlsx
 from selfcheck.extensions import db
-from selfcheck.web.forms import FeedbackForm
+from selfcheck.advisers.forms import FeedbackForm
 from selfcheck.advisers.queries import (
     MIN_GROUP, SIZE_CLASSES, Filters, answer_distribution, benchmark, group_size, level_distribution_per_year,
     overview, provinces, regions, years,
@@ -18,13 +18,12 @@ from selfcheck.advisers.queries import (
 from selfcheck.models import Assessment, Feedback
 
 bp = Blueprint("advisers", __name__)
-ADVISER_ROLES = ("adviseur", "admin")
 
 
 @bp.before_request
 @login_required
 def _advisers_only():
-    if current_user.role not in ADVISER_ROLES:
+    if not policy.uses_adviser_pages(current_user):
         abort(403)
 
 
@@ -74,7 +73,7 @@ def export(kind: str):
 
 @bp.get("/checks/<int:assessment_id>/export.json")
 def export_json(assessment_id: int):
-    assessment = visible_assessment(assessment_id)
+    assessment = policy.visible_assessment(assessment_id)
     data = assessment_json(current_app.extensions["questionnaire_store"], assessment)
     record("data.exported", assessment=assessment, format="json")
     db.session.commit()
@@ -134,7 +133,7 @@ def trends_page():
 
 @bp.post("/checks/<int:assessment_id>/feedback")
 def add_feedback(assessment_id: int):
-    assessment = visible_assessment(assessment_id)
+    assessment = policy.visible_assessment(assessment_id)
     if not assessment.submitted:
         abort(409)
     form = FeedbackForm()

@@ -1,20 +1,19 @@
 """Log in, log out, and accept an invitation by choosing a password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from selfcheck.extensions import db, get_by_id, login_manager
-from selfcheck.web.forms import LoginForm, PasswordForm
+from selfcheck.auth.tokens import InvalidToken, read_invitation_token
+from selfcheck.auth.forms import LoginForm, PasswordForm
 from selfcheck.models import User
 from selfcheck.web.security import LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_ADDRESS, failed_login, limiter, login_account_key
 
 bp = Blueprint("auth", __name__)
 
-INVITATION_DAYS = 7
 # Checked when the e-mail address is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password")
 
@@ -22,15 +21,6 @@ _DUMMY_HASH = generate_password_hash("not a password")
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return get_by_id(User, int(user_id))
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invitation")
-
-
-def invitation_token(user: User) -> str:
-    # The current password hash is in the token, so it stops working once used.
-    return _serializer().dumps({"user": user.id, "hash": user.password_hash or ""})
 
 
 def _safe_next(target: str | None) -> str:
@@ -69,11 +59,9 @@ def logout():
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     try:
-        data = _serializer().loads(token, max_age=INVITATION_DAYS * 24 * 3600)
-    except SignatureExpired:
-        return render_template("auth/invitation_invalid.html", expired=True), 410
-    except BadSignature:
-        return render_template("auth/invitation_invalid.html", expired=False), 404
+        data = read_invitation_token(token)
+    except InvalidToken as error:
+        return render_template("auth/invitation_invalid.html", expired=error.expired), 410 if error.expired else 404
     user = db.session.get(User, data.get("user"))
     if user is None or (user.password_hash or "") != data.get("hash") or not user.active:
         return render_template("auth/invitation_invalid.html", expired=False), 404

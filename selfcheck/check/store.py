@@ -1,50 +1,28 @@
-"""Assessments in the database: start, answer, submit, and read back with their own questionnaire.
+"""The save path: a check's answers read and written with plain statements, and its stored scores.
 
-Helpers change the session but never commit: the view decides when to commit.
+Every autosave of every user runs through here, so it is tuned (bench/pages.py, bench/load.py):
+statements are built once at import, a save takes one query for the response and all its
+answers, raises the assessment's version first (the optimistic lock), writes only what changed,
+and then expires what the ORM session may still hold of those rows.
+tests/test_store.py checks that this gives exactly the state the plain ORM would.
+
+Nothing here commits: the view decides when to commit.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from selfcheck.extensions import db
-from selfcheck.core.loader import parse_questionnaire
-from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response, User, utcnow
-from selfcheck.core.consensus import RespondentAnswers
-from selfcheck.core.questionnaire import Questionnaire
-from selfcheck.core.report import Report, build_report
 from selfcheck.core.scoring import score
+from selfcheck.extensions import db
+from selfcheck.models import Answer, Assessment, DomainScore, Response, User, utcnow
+from selfcheck.questionnaires.versions import QuestionnaireStore
 
 OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
-
-
-class QuestionnaireStore:
-    """The current questionnaire plus every earlier one an assessment still refers to."""
-
-    def __init__(self, current: Questionnaire, path: Path):
-        self.current = current
-        self.source = path.read_text(encoding="utf-8")
-        self._by_fingerprint = {current.fingerprint: current}
-
-    def get(self, fingerprint: str) -> Questionnaire:
-        if fingerprint not in self._by_fingerprint:
-            stored = db.session.get(QuestionnaireVersion, fingerprint)
-            self._by_fingerprint[fingerprint] = parse_questionnaire(stored.source)
-        return self._by_fingerprint[fingerprint]
-
-    def ensure_current_stored(self) -> QuestionnaireVersion:
-        stored = db.session.get(QuestionnaireVersion, self.current.fingerprint)
-        if stored is None:
-            stored = QuestionnaireVersion(
-                fingerprint=self.current.fingerprint, version=self.current.version, source=self.source
-            )
-            db.session.add(stored)
-        return stored
 
 
 def shared_response(assessment: Assessment) -> Response:
@@ -80,6 +58,18 @@ UPDATE_SCORE = _score.update().where(
 ).values({c: bindparam(c) for c in ("score", "level_id", "level_rank")})
 
 
+def end_read_transaction() -> None:
+    """End a page view's read-only transaction with COMMIT instead of the teardown's ROLLBACK.
+
+    psycopg forgets its prepared statements on every ROLLBACK (it sends DEALLOCATE ALL), so each
+    domain page view would cost the saves that follow theirs (bench/load.py). Called by the
+    domain page's GET, the hot read path, when the session holds no unsaved change.
+    """
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+
+
 def answer_values(assessment: Assessment) -> dict[str, tuple[str | None, str]]:
     """question id -> (option value or None, comment) of the gemeente's shared answers."""
     # Plain rows through the session's connection: every domain page runs this, and the
@@ -99,33 +89,6 @@ def respondent_answers(assessment: Assessment) -> list[tuple[Response, dict[str,
         ):
             values[response_id][qid] = value
     return [(r, values[r.id]) for r in sorted(respondents, key=lambda r: r.id)]
-
-
-def start_assessment(
-    store: QuestionnaireStore, gemeente: Gemeente, year: int, user: User, prefill: bool
-) -> Assessment:
-    version = store.ensure_current_stored()
-    assessment = Assessment(gemeente=gemeente, year=year, questionnaire_version=version, created_by=user)
-    db.session.add(assessment)
-    response = shared_response(assessment)
-    previous = db.session.scalars(
-        select(Assessment)
-        .where(Assessment.gemeente_id == gemeente.id, Assessment.year < year)
-        .order_by(Assessment.year.desc())
-        .limit(1)
-    ).first()
-    if prefill and previous is not None:
-        questionnaire = store.current
-        for qid, (value, comment) in answer_values(previous).items():
-            question = questionnaire.question(qid)
-            if question is None:
-                continue  # the question was dropped from the questionnaire
-            if value is not None and question.option(value) is None:
-                value = None  # the option no longer exists; keep the comment
-            response.answers.append(Answer(question_id=qid, value=value, comment=comment, updated_by_id=user.id))
-    db.session.flush()
-    refresh_scores(store, assessment)
-    return assessment
 
 
 @dataclass(frozen=True)
@@ -272,12 +235,6 @@ def _user_name(user_id: int | None) -> str:
     return user.name if user is not None else ""
 
 
-def submit_assessment(assessment: Assessment, user: User) -> None:
-    assessment.status = "definitief"
-    assessment.submitted_at = utcnow()
-    assessment.submitted_by = user
-
-
 def refresh_scores(store: QuestionnaireStore, assessment: Assessment,
                    answers: dict[str, str | None] | None = None) -> None:
     """Store the core's scores of this assessment (for SQL aggregation); write only rows that
@@ -308,15 +265,3 @@ def _score_row(value: int | None, level) -> dict:
     return {"score": value, "level_id": level.id if level else None, "level_rank": level.rank if level else None}
 
 
-def report_for(store: QuestionnaireStore, assessment: Assessment) -> Report:
-    questionnaire = store.get(assessment.questionnaire_fingerprint)
-    respondents = [RespondentAnswers(r.perspective, {q: v for q, v in values.items() if questionnaire.question(q)})
-                   for r, values in respondent_answers(assessment) if values]
-    return build_report(
-        questionnaire,
-        answer_values(assessment),
-        gemeente=assessment.gemeente.name,
-        year=assessment.year,
-        submitted=assessment.submitted,
-        respondents=respondents,
-    )

@@ -10,14 +10,8 @@ from typing import Mapping, Sequence
 
 from .questionnaire import Level, Question, Questionnaire
 from .scoring import round_half_up, score
+from selfcheck.enums import Perspective
 
-PERSPECTIVES = {
-    "beleid": "Beleid",
-    "inkoop": "Inkoop",
-    "uitvoering": "Uitvoering (wijkteam/CJG)",
-    "ketenpartner": "Ketenpartner",
-    "zorgverzekeraar": "Zorgverzekeraar",
-}
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,7 @@ def perspective_spread(questionnaire: Questionnaire, respondents: Sequence[Respo
     views = {}
     for domain_id, by_perspective in per_domain.items():
         views[domain_id] = []
-        for perspective in PERSPECTIVES:
+        for perspective in Perspective:
             if perspective not in counts:
                 continue
             scores = by_perspective.get(perspective, [])

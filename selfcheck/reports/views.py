@@ -12,8 +12,8 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, render_template
 from flask_login import current_user, login_required
 
-from selfcheck.policy import visible_assessment
-from selfcheck.check.store import report_for
+from selfcheck import policy
+from selfcheck.check.operations import report_for
 from selfcheck.web.audit import record
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
@@ -101,9 +101,7 @@ def report_pdf(assessment: Assessment, kind: str = "rapport") -> bytes:
 @bp.get("/checks/<int:assessment_id>/<any(rapport, inkoop):kind>.pdf")
 @login_required
 def download(assessment_id: int, kind: str):
-    assessment = visible_assessment(assessment_id)
-    if not current_user.can_download_report(assessment.gemeente_id):
-        abort(403)
+    assessment = policy.downloadable_assessment(assessment_id)
     pdf = report_pdf(assessment, kind)
     record("report.downloaded", assessment=assessment, kind=kind)
     db.session.commit()

@@ -7,68 +7,25 @@ stays in the respondents' responses.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from selfcheck.policy import visible_assessment
-from selfcheck.check.store import answer_values, respondent_answers, save_answers, shared_response
-from selfcheck.web.audit import record
-from selfcheck.core.consensus import PERSPECTIVES, RespondentAnswers, disagreements
-from selfcheck.extensions import db
-from selfcheck.web.forms import COMMENT_MAX, Form, _email, answer_field_name, comment_field_name, domain_form_class
-from selfcheck.models import Answer, Assessment, Response, utcnow
+from selfcheck import policy
 from selfcheck.admin.privacy import forget_respondent
+from selfcheck.check import domain_page
+from selfcheck.check.store import answer_values, respondent_answers, save_answers, shared_response
+from selfcheck.core.consensus import RespondentAnswers, disagreements
+from selfcheck.extensions import db
+from selfcheck.models import Answer, Response, utcnow
+from selfcheck.respondents.forms import FinalAnswerForm, InviteForm
+from selfcheck.respondents.invitations import INVITATION_DAYS, invitation_for, new_invitation
+from selfcheck.web.audit import record
+from selfcheck.web.errors import CSRF_MESSAGE, refuse
+from selfcheck.web.forms import COMMENT_MAX
 
 bp = Blueprint("respondents", __name__)
-INVITATION_DAYS = 14
-SESSION_KEY = "respondent_response"
-
-
-class InviteForm(Form):
-    name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=120)],
-                       filters=[lambda v: (v or "").strip()])
-    email = StringField("E-mailadres", validators=[DataRequired("Vul het e-mailadres in."), _email])
-    perspective = SelectField("Perspectief", choices=[SelectChoice(k, v) for k, v in PERSPECTIVES.items()])
-    domains = SelectMultipleField("Domeinen", option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
-                                  validators=[Optional()])
-
-
-class FinalAnswerForm(Form):
-    reason = TextAreaField("Waarom dit antwoord?", validators=[Length(max=COMMENT_MAX)],
-                           filters=[lambda v: (v or "").strip()])
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_invitation(response: Response) -> str:
-    """A fresh one-time link token; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
-    response.invite_hash = _token_hash(token)
-    response.invite_expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
-    response.invite_used_at = None
-    return token
-
-
-def _owned_assessment(assessment_id: int) -> Assessment:
-    """The owner's view: a beleidsmedewerker of the assessment's gemeente."""
-    return visible_assessment(assessment_id, edit=True)
-
-
-def _respondent_of(assessment: Assessment, response_id: int) -> Response:
-    response = db.session.get(Response, response_id)
-    if response is None or response.assessment_id != assessment.id or not response.is_respondent:
-        abort(404)
-    return response
 
 
 def _store():
@@ -81,7 +38,7 @@ def _store():
 @bp.route("/checks/<int:assessment_id>/respondenten", methods=["GET", "POST"])
 @login_required
 def manage(assessment_id: int):
-    assessment = _owned_assessment(assessment_id)
+    assessment = policy.visible_assessment(assessment_id, edit=True)
     questionnaire = _store().get(assessment.questionnaire_fingerprint)
     form = InviteForm()
     form.domains.choices = [SelectChoice(d.id, d.title) for d in questionnaire.domains]
@@ -101,15 +58,15 @@ def manage(assessment_id: int):
         form.domains.choices = [SelectChoice(d.id, d.title) for d in questionnaire.domains]
     respondents = respondent_answers(assessment)
     return render_template("respondents/manage.html", assessment=assessment, form=form, link=link,
-                           respondents=respondents, perspectives=PERSPECTIVES, questionnaire=questionnaire,
+                           respondents=respondents, questionnaire=questionnaire,
                            invitation_days=INVITATION_DAYS), 422 if form.errors else 200
 
 
 @bp.post("/checks/<int:assessment_id>/respondenten/<int:response_id>/link")
 @login_required
 def renew(assessment_id: int, response_id: int):
-    assessment = _owned_assessment(assessment_id)
-    response = _respondent_of(assessment, response_id)
+    assessment = policy.visible_assessment(assessment_id, edit=True)
+    response = policy.invited_respondent(assessment, response_id)
     token = new_invitation(response)
     record("respondent.invited", assessment=assessment, perspective=response.perspective, renewed=True)
     db.session.commit()
@@ -122,8 +79,8 @@ def renew(assessment_id: int, response_id: int):
 @login_required
 def forget(assessment_id: int, response_id: int):
     """AVG: remove a respondent's name and e-mail; their answers stay, under their perspective."""
-    assessment = _owned_assessment(assessment_id)
-    response = _respondent_of(assessment, response_id)
+    assessment = policy.visible_assessment(assessment_id, edit=True)
+    response = policy.invited_respondent(assessment, response_id)
     forget_respondent(response)
     record("respondent.forgotten", assessment=assessment, perspective=response.perspective)
     db.session.commit()
@@ -134,7 +91,7 @@ def forget(assessment_id: int, response_id: int):
 @bp.get("/checks/<int:assessment_id>/consensus")
 @login_required
 def consensus(assessment_id: int):
-    assessment = _owned_assessment(assessment_id)
+    assessment = policy.visible_assessment(assessment_id, edit=True)
     questionnaire = _store().get(assessment.questionnaire_fingerprint)
     responses = respondent_answers(assessment)
     comments = {}
@@ -146,13 +103,13 @@ def consensus(assessment_id: int):
     finals = {a.question_id: a for a in shared_response(assessment).answers}
     return render_template("respondents/consensus.html", assessment=assessment, questionnaire=questionnaire,
                            ranked=ranked, responses=responses, comments=comments, finals=finals,
-                           perspectives=PERSPECTIVES, form=FinalAnswerForm(formdata=None))
+                           form=FinalAnswerForm(formdata=None))
 
 
 @bp.post("/checks/<int:assessment_id>/consensus/<question_id>")
 @login_required
 def decide(assessment_id: int, question_id: str):
-    assessment = _owned_assessment(assessment_id)
+    assessment = policy.visible_assessment(assessment_id, edit=True)
     questionnaire = _store().get(assessment.questionnaire_fingerprint)
     question = questionnaire.question(question_id)
     if question is None:
@@ -176,7 +133,7 @@ def decide(assessment_id: int, question_id: str):
 @bp.post("/checks/<int:assessment_id>/consensus/delen")
 @login_required
 def share(assessment_id: int):
-    assessment = _owned_assessment(assessment_id)
+    assessment = policy.visible_assessment(assessment_id, edit=True)
     assessment.consensus_shared = not assessment.consensus_shared
     db.session.commit()
     flash("De respondenten zien nu de uitkomst." if assessment.consensus_shared
@@ -187,16 +144,9 @@ def share(assessment_id: int):
 # --- the respondent -----------------------------------------------------------------------
 
 
-def _respondent() -> Response:
-    response = db.session.get(Response, session.get(SESSION_KEY) or 0)
-    if response is None or not response.is_respondent or response.invite_used_at is None:
-        abort(403)
-    return response
-
-
 @bp.get("/respondent/<token>")
 def accept(token: str):
-    response = db.session.query(Response).filter_by(invite_hash=_token_hash(token)).first()
+    response = invitation_for(token)
     if response is None or response.invite_used_at is not None:
         return render_template("auth/invitation_invalid.html", expired=False), 404
     if response.invite_expires_at < utcnow():
@@ -204,60 +154,75 @@ def accept(token: str):
     response.invite_used_at = utcnow()  # single use: the session carries the respondent on
     db.session.commit()
     session.clear()
-    session[SESSION_KEY] = response.id
+    session[policy.RESPONDENT_SESSION_KEY] = response.id
     return redirect(url_for("respondents.home"))
 
 
 @bp.get("/respondent")
 def home():
-    response = _respondent()
+    response = policy.current_respondent()
     questionnaire = _store().get(response.assessment.questionnaire_fingerprint)
-    domains = [(i, d) for i, d in enumerate(questionnaire.domains, start=1) if response.covers(d.id)]
+    domains = [(i, d) for i, d in enumerate(questionnaire.domains, start=1)
+               if policy.respondent_sees_domain(response, d.id)]
     shared = None
-    if response.assessment.consensus_shared:
+    if policy.respondent_sees_outcome(response):
         shared = {q: v for q, (v, _) in answer_values(response.assessment).items()}
     return render_template("respondents/home.html", response=response, domains=domains,
-                           questionnaire=questionnaire, shared=shared, perspectives=PERSPECTIVES)
+                           questionnaire=questionnaire, shared=shared)
 
 
-@bp.route("/respondent/stap/<int:number>", methods=["GET", "POST"])
-def step(number: int):
-    response = _respondent()
+def _page(number: int) -> domain_page.DomainPage:
+    response = policy.current_respondent()
     assessment = response.assessment
     questionnaire = _store().get(assessment.questionnaire_fingerprint)
-    if not 1 <= number <= len(questionnaire.domains) or not response.covers(questionnaire.domains[number - 1].id):
+    if not 1 <= number <= len(questionnaire.domains) or not policy.respondent_sees_domain(
+            response, questionnaire.domains[number - 1].id):
         abort(404)
-    domain = questionnaire.domains[number - 1]
-    form = domain_form_class(questionnaire, domain)()
-    editable = response.submitted_at is None and not assessment.submitted
-    if request.method == "POST":
-        if not editable:
-            abort(409)
-        unexpected = set(request.form) - set(form._fields) - {"csrf_token", "action"}
-        if unexpected:
-            form.form_errors.append("Het formulier bevat velden die niet bij deze stap horen. Er is niets opgeslagen.")
-        elif form.validate():
-            values = {q.id: (form[answer_field_name(q.id)].data, form[comment_field_name(q.id)].data)
-                      for q in domain.questions}
-            save_answers(assessment, None, values, response=response)
-            db.session.commit()
-            flash(f"Uw antwoorden bij {domain.title} zijn opgeslagen.", "success")
-            return redirect(url_for("respondents.home"))
-        status = 400 if unexpected else 422
-    else:
-        status = 200
-        own = {a.question_id: a for a in response.answers}
-        for q in domain.questions:
-            if q.id in own:
-                form[answer_field_name(q.id)].data = own[q.id].value
-                form[comment_field_name(q.id)].data = own[q.id].comment
-    return render_template("respondents/step.html", response=response, domain=domain, number=number,
-                           form=form, editable=editable, comment_max=COMMENT_MAX), status
+    return domain_page.DomainPage(
+        assessment=assessment,
+        questionnaire=questionnaire,
+        number=number,
+        steps=domain_page.steps_for(questionnaire, lambda n: url_for("respondents.step", number=n),
+                                    lambda d: policy.respondent_sees_domain(response, d.id)),
+        url=url_for("respondents.step", number=number),
+        autosave_url=url_for("respondents.autosave", number=number),
+        finish_url=url_for("respondents.home"),
+        finish_label="Opslaan en naar uw overzicht",
+        overview_label="Uw overzicht",
+        done_url=url_for("respondents.home"),
+        done_label="Naar uw overzicht",
+        editable=policy.respondent_can_edit(response),
+        read_only_message="Uw antwoorden zijn ingediend en kunnen niet meer worden gewijzigd.",
+        response=response,
+    )
+
+
+@bp.get("/respondent/stap/<int:number>")
+def step(number: int):
+    return domain_page.show(_page(number))
+
+
+@bp.post("/respondent/stap/<int:number>")
+def save_step(number: int):
+    return domain_page.save(_page(number))
+
+
+@bp.post("/respondent/stap/<int:number>/autosave")
+def autosave(number: int):
+    return domain_page.autosave(_page(number))
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(error):
+    """A respondent's domain page whose token failed is shown again with everything typed."""
+    if request.endpoint == "respondents.save_step" and session.get(policy.RESPONDENT_SESSION_KEY):
+        return domain_page.after_csrf_failure(_page(request.view_args["number"]), CSRF_MESSAGE)
+    return refuse(400, CSRF_MESSAGE, title="Formulier verlopen")
 
 
 @bp.post("/respondent/indienen")
 def submit():
-    response = _respondent()
+    response = policy.current_respondent()
     if response.submitted_at is None:
         response.submitted_at = utcnow()
         db.session.commit()

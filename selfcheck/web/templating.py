@@ -25,11 +25,13 @@ def nl_number(value: int | None) -> str:
 
 
 def register(app: Flask) -> None:
-    from selfcheck.core.consensus import PERSPECTIVES
+    from selfcheck import policy
+    from selfcheck.enums import Perspective
 
     app.add_template_filter(nl_date)
     app.add_template_filter(nl_number)
-    app.add_template_global(PERSPECTIVES, "perspective_labels")
+    app.add_template_global(dict(Perspective.choices()), "perspective_labels")
+    app.add_template_global(policy, "policy")
 
     @lru_cache(maxsize=4096)
     def cached_macro(name: str, *args) -> Markup:

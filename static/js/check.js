@@ -1,4 +1,5 @@
-// Autosave on a domain page of the check. Without JavaScript the buttons save the page as usual.
+// Autosave on a domain page of the check (to the URL in data-autosave, answered in JSON).
+// Without JavaScript the buttons save the page as usual.
 (() => {
   const form = document.querySelector("form[data-autosave]");
   if (!form) return;
@@ -28,9 +29,8 @@
   const saveOnce = async () => {
     const body = new FormData(form);
     const upTo = edits;
-    body.set("action", "autosave");
     show("Bezig met opslaan…", "busy");
-    await fetch(window.location.pathname, {
+    await fetch(form.dataset.autosave, {
       method: "POST",
       body,
       headers: { Accept: "application/json" },

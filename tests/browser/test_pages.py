@@ -168,7 +168,7 @@ def test_respondent_invitation_answers_and_consensus_pass_axe(page, chromium, li
     respondent.locator("input[type=radio]").first.check()
     audit(respondent, "respondent-step")
     with respondent.expect_navigation():
-        respondent.get_by_role("button", name="Opslaan").click()
+        respondent.get_by_role("button", name="Opslaan", exact=True).click()
     assert "opgeslagen" in respondent.locator("main").inner_text()
     other.close()
 

@@ -1,0 +1,303 @@
+"""One domain page of the check: the same code and template for the gemeente and for a respondent.
+
+A `DomainPage` holds what differs between the two (whose answers, which domains, who may edit,
+where the buttons lead); the views in check/views.py and respondents/views.py only build it
+through the policy and call `show`, `save` or `autosave` here.
+
+A page sends back, per question, a fingerprint of the answer it showed (`o_<id>`) and the
+assessment version it was based on. Only what the user changed on the page is saved, so a
+colleague's newer answers to the other questions merge instead of being overwritten, and an
+answer both changed is a conflict (store.ConflictError) rather than a silent overwrite.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import abort, flash, jsonify, redirect, render_template, request
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from selfcheck.check.forms import answer_field_name, comment_field_name, domain_form_class
+from selfcheck.check.store import ConflictError, answer_values, end_read_transaction, save_answers
+from selfcheck.core.questionnaire import Domain, Questionnaire
+from selfcheck.extensions import db
+from selfcheck.models import Assessment, Feedback, Response, User
+from selfcheck.web.audit import record
+from selfcheck.web.forms import COMMENT_MAX
+
+logger = logging.getLogger(__name__)
+
+READ_ONLY = "Deze check is definitief en kan niet meer worden gewijzigd."
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    domain: Domain
+    url: str
+
+
+@dataclass(frozen=True)
+class DomainPage:
+    assessment: Assessment
+    questionnaire: Questionnaire
+    number: int  # the domain's place in the questionnaire, 1-based
+    steps: tuple[Step, ...]  # the domains this person answers, in order
+    url: str  # this page
+    autosave_url: str
+    finish_url: str  # after the last step: the overview
+    finish_label: str  # the last step's save button
+    overview_label: str
+    done_url: str  # read-only pages lead here
+    done_label: str
+    editable: bool
+    read_only_message: str
+    response: Response | None = None  # None: the gemeente's own answers
+    editor: User | None = None  # who saves; None for a respondent
+    previous_feedback: tuple[Feedback, ...] = field(default=())
+
+    @property
+    def domain(self) -> Domain:
+        return self.questionnaire.domains[self.number - 1]
+
+    @property
+    def for_respondent(self) -> bool:
+        return self.response is not None
+
+    def _neighbour(self, offset: int) -> Step | None:
+        index = next(i for i, step in enumerate(self.steps) if step.number == self.number) + offset
+        return self.steps[index] if 0 <= index < len(self.steps) else None
+
+    @property
+    def previous_step(self) -> Step | None:
+        return self._neighbour(-1)
+
+    @property
+    def next_step(self) -> Step | None:
+        return self._neighbour(+1)
+
+    @property
+    def position(self) -> int:
+        return next(i for i, step in enumerate(self.steps, start=1) if step.number == self.number)
+
+
+def steps_for(questionnaire: Questionnaire, url_for_number, visible=lambda domain: True) -> tuple[Step, ...]:
+    return tuple(Step(n, d, url_for_number(n)) for n, d in enumerate(questionnaire.domains, start=1) if visible(d))
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """What a question shows on a domain page: plain values, so a GET needs no WTForms."""
+
+    value: str | None
+    comment: str
+    original: str  # answer_token of what the page first showed, sent back in a hidden field
+    value_errors: tuple[str, ...] = ()
+    comment_errors: tuple[str, ...] = ()
+
+
+def answer_token(value: str | None, comment: str) -> str:
+    """A short fingerprint of an answer as a page showed it: tells an edit from an untouched field."""
+    return hashlib.sha256(f"{value or ''}\x1f{comment}".encode()).hexdigest()[:16]
+
+
+def original_field(question_id: str) -> str:
+    return f"o_{question_id}"
+
+
+# Besides the questions' fields: action (previous, save, next); version (the assessment version
+# the page showed); an o_<question id> per question (see answer_token).
+ALLOWED_EXTRA_FIELDS = {"csrf_token", "action", "version"}
+
+
+# --- the three requests ----------------------------------------------------------------------
+
+
+def show(page: DomainPage):
+    html = _render(page, _stored_states(page))
+    end_read_transaction()
+    return html
+
+
+def save(page: DomainPage):
+    """The buttons (works without JavaScript): save, then go where the button says."""
+    if not page.editable:
+        if page.for_respondent:
+            abort(409)  # their answers are submitted: there is no page left to go back to
+        flash(page.read_only_message, "error")
+        return redirect(page.url)
+    outcome = _attempt(page)
+    if outcome.refused:
+        return _render_refused(page, outcome), outcome.status
+    flash(f"Uw antwoorden bij {page.domain.title} zijn opgeslagen.", "success")
+    action = request.form.get("action")
+    if action == "next":
+        return redirect(page.next_step.url if page.next_step else page.finish_url)
+    if action == "previous" and page.previous_step:
+        return redirect(page.previous_step.url)
+    return redirect(page.url)
+
+
+def autosave(page: DomainPage):
+    """check.js: the same save, answered in JSON; the page stays open and builds on this save."""
+    if not page.editable:
+        return jsonify(saved=False, message=page.read_only_message), 409
+    outcome = _attempt(page)
+    if outcome.refused:
+        form = outcome.form
+        text = outcome.message or "Niet opgeslagen: controleer de gemarkeerde vragen en gebruik de knop Opslaan."
+        return jsonify(saved=False, message=text, errors={k: v for k, v in form.errors.items() if k}), outcome.status
+    return jsonify(saved=True, message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}",
+                   version=page.assessment.version,
+                   originals={original_field(qid): answer_token(*v) for qid, v in outcome.edited.items()})
+
+
+def after_csrf_failure(page: DomainPage, message: str):
+    """Re-show the page with what the user typed when its CSRF token failed; nothing is saved."""
+    form = domain_form_class(page.questionnaire, page.domain)()
+    form.form_errors.append(message)
+    version = request.form.get("version", type=int)
+    return _render(page, _form_states(page, form), form, version), 400
+
+
+# --- saving ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    form: object
+    status: int = 200
+    message: str | None = None
+    edited: dict = field(default_factory=dict)
+    rebase: bool = False  # after a conflict, the page stands on the current answers
+
+    @property
+    def refused(self) -> bool:
+        return self.status >= 400
+
+
+def _attempt(page: DomainPage) -> _Outcome:
+    domain = page.domain
+    form = domain_form_class(page.questionnaire, domain)()
+    unexpected = _unexpected_fields(form, domain)
+    if unexpected:
+        return _refuse(form, 400, "Het formulier bevat velden die niet bij deze stap horen ("
+                       + ", ".join(sorted(unexpected)[:5]) + "). Er is niets opgeslagen.")
+    base_version = request.form.get("version", type=int)
+    if base_version is None or not 0 < base_version <= page.assessment.version:
+        return _refuse(form, 400, "Het formulier mist een geldig versienummer. Er is niets opgeslagen; "
+                       "laad de pagina opnieuw.")
+    if not form.validate():
+        return _refuse(form, 422)
+    edited = {}
+    for q in domain.questions:
+        posted = (form[answer_field_name(q.id)].data, form[comment_field_name(q.id)].data)
+        if answer_token(*posted) != request.form.get(original_field(q.id)):
+            edited[q.id] = posted
+    try:
+        changes = save_answers(page.assessment, page.editor, edited, base_version, response=page.response)
+        if changes and not page.for_respondent:
+            record("answers.saved", assessment=page.assessment, changes=changes)
+        db.session.commit()
+    except ConflictError as error:
+        db.session.rollback()
+        logger.warning("save conflict on %s: %d answers changed by someone else",
+                       request.endpoint, len(error.conflicts))
+        outcome = _refuse(form, 409, _conflict_message(page.questionnaire, error))
+        outcome.rebase = True
+        return outcome
+    except StaleDataError:  # someone saved between our read and our write
+        db.session.rollback()
+        logger.warning("save race on %s: the assessment version moved on", request.endpoint)
+        return _refuse(form, 409, "Iemand anders sloeg op hetzelfde moment antwoorden op. Er is niets opgeslagen; "
+                       "controleer uw antwoorden en sla opnieuw op.")
+    return _Outcome(form, edited=edited)
+
+
+def _refuse(form, status: int, message: str | None = None) -> _Outcome:
+    if message:
+        form.form_errors.append(message)
+    if status != 422:
+        logger.warning("save refused on %s with %d", request.endpoint, status)
+    return _Outcome(form, status, message)
+
+
+def _render_refused(page: DomainPage, outcome: _Outcome):
+    """The page again with everything typed. It keeps the version it was based on, so saving
+    again still detects conflicts, unless the save was refused for a conflict: saving again then
+    deliberately wins."""
+    if outcome.rebase:
+        current = {qid: state.original for qid, state in _stored_states(page).items()}
+        return _render(page, _form_states(page, outcome.form, current), outcome.form)
+    return _render(page, _form_states(page, outcome.form), outcome.form, request.form.get("version", type=int))
+
+
+def _conflict_message(questionnaire: Questionnaire, error: ConflictError) -> str:
+    parts = []
+    for conflict in error.conflicts:
+        question = questionnaire.question(conflict.question_id)
+        option = question.option(conflict.value) if conflict.value else None
+        parts.append(f"‘{question.text}’ is intussen door {conflict.by or 'iemand anders'} gewijzigd in "
+                     f"‘{option.label if option else 'geen antwoord'}’"
+                     + (f" met toelichting ‘{conflict.comment}’" if conflict.comment else ""))
+    return ("Niet opgeslagen, want een collega wijzigde intussen dezelfde vragen: " + "; ".join(parts)
+            + ". Uw eigen invoer staat hieronder. Sla opnieuw op om die te bewaren.")
+
+
+def _unexpected_fields(form, domain: Domain) -> set[str]:
+    originals = {original_field(q.id) for q in domain.questions}
+    return set(request.form) - set(form._fields) - ALLOWED_EXTRA_FIELDS - originals
+
+
+# --- showing -----------------------------------------------------------------------------------
+
+
+def _stored_states(page: DomainPage) -> dict[str, AnswerState]:
+    if page.response is None:
+        stored = answer_values(page.assessment)
+    else:
+        stored = {a.question_id: (a.value, a.comment) for a in page.response.answers}
+    states = {}
+    for q in page.domain.questions:
+        value, comment = stored.get(q.id, (None, ""))
+        states[q.id] = AnswerState(value, comment, answer_token(value, comment))
+    return states
+
+
+def _form_states(page: DomainPage, form, originals: dict[str, str] | None = None) -> dict[str, AnswerState]:
+    """The user's input with its errors, so a failed save shows everything they entered.
+
+    The originals stay those the page was first shown with, unless new ones are given.
+    """
+    states = {}
+    for q in page.domain.questions:
+        value, comment = form[answer_field_name(q.id)], form[comment_field_name(q.id)]
+        original = (originals or {}).get(q.id) or request.form.get(original_field(q.id), "")
+        states[q.id] = AnswerState(value.data, comment.data or "", original, tuple(value.errors),
+                                   tuple(comment.errors))
+    return states
+
+
+def _render(page: DomainPage, states: dict[str, AnswerState], form=None, version: int | None = None):
+    return render_template("check/step.html", page=page, assessment=page.assessment,
+                           questionnaire=page.questionnaire, domain=page.domain, number=page.number,
+                           states=states, form=form, comment_max=COMMENT_MAX,
+                           version=page.assessment.version if version is None else version)
+
+
+# Built once: every gemeente's domain page shows the advisers' feedback on that domain of the previous check.
+_previous_year = (select(func.max(Assessment.year))
+                  .where(Assessment.gemeente_id == bindparam("gemeente_id"), Assessment.year < bindparam("year"))
+                  .scalar_subquery())
+PREVIOUS_FEEDBACK = (select(Feedback).join(Assessment, Assessment.id == Feedback.assessment_id)
+                     .where(Assessment.gemeente_id == bindparam("gemeente_id"), Assessment.year == _previous_year,
+                            Feedback.domain_id == bindparam("domain_id"))
+                     .order_by(Feedback.created_at))
+
+
+def previous_feedback(assessment: Assessment, domain_id: str) -> tuple[Feedback, ...]:
+    return tuple(db.session.scalars(PREVIOUS_FEEDBACK, {"gemeente_id": assessment.gemeente_id,
+                                                        "year": assessment.year, "domain_id": domain_id}))

@@ -1,0 +1,64 @@
+"""Configuration from the environment: the embedded SQLite default for development, and production
+when a DATABASE_URL is given. Secrets have no default in production."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def configure(app: Flask, overrides: dict) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Development: the embedded SQLite default. Production: a DATABASE_URL is given.
+    environment = os.environ.get("SELFCHECK_ENV") or ("production" if "DATABASE_URL" in os.environ else "development")
+    production = environment == "production"
+    app.config.update(
+        SELFCHECK_ENV=environment,
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        PREFERRED_URL_SCHEME="https" if production else "http",
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        TRUST_PROXY_HOPS=int(os.environ.get("TRUST_PROXY_HOPS", "0")),
+    )
+    app.config.update(
+        QUESTIONS_PATH=os.environ.get("QUESTIONS_PATH", str(ROOT / "questions.yaml")),
+        SQLALCHEMY_DATABASE_URI=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'selfcheck.db'}"
+        ),
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
+        WTF_I18N_ENABLED=False,  # use WTForms' own Dutch messages (Form.Meta.locales)
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        PASSWORD_HASH_METHOD="scrypt",  # the tests choose a cheap one
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+    )
+    app.config.update(overrides)
+    if not app.config["SECRET_KEY"]:
+        if app.config["SELFCHECK_ENV"] == "production":
+            raise click.ClickException(
+                "SECRET_KEY ontbreekt. Zet in productie een vaste, geheime SECRET_KEY in de omgeving "
+                "(bijvoorbeeld: python3 -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if app.config["TRUST_PROXY_HOPS"]:
+        # Behind a reverse proxy: take the client address and https from its X-Forwarded headers.
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key kept in the instance folder, for when SECRET_KEY is not set."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key
