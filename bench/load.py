@@ -15,8 +15,9 @@ during the users' minute (load generator, gunicorn, PostgreSQL, per user request
 wrk is installed, the ceiling once more as wrk (a client in C, nearly free) measures it: the
 server's own ceiling, with the Python client's cost taken out.
 
-    .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--ceiling-seconds 20] [--workers N] [--threads N]
+    .venv/bin/python -m bench.load [--users 50] [--seconds 60] [--ceiling-seconds 20] [--workers N] [--threads N]
     BENCH_DATABASE_URL=postgresql+psycopg://... overrides the database (it is emptied and rebuilt).
+    Run it from the checkout's root.
 """
 from __future__ import annotations
 
@@ -37,12 +38,12 @@ from pathlib import Path
 
 import httpx
 
+# The app's processes run in the checkout's root, which `python -c` and gunicorn put first on sys.path.
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-wachtwoord-123"
 
 SETUP = r'''
-import os, sys
-sys.path.insert(0, os.environ["ROOT"])
+import os
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 url = make_url(os.environ["DATABASE_URL"])
@@ -53,7 +54,7 @@ with admin.connect() as c:
 admin.dispose()
 from flask_migrate import upgrade
 from selfcheck import create_app
-from selfcheck.check.store import start_assessment
+from selfcheck.check.operations import start_assessment
 from selfcheck.extensions import db
 from selfcheck.models import Gemeente, User
 from werkzeug.security import generate_password_hash
@@ -78,8 +79,6 @@ ATTRIBUTE = re.compile(r'\b(name|value|type)="([^"]*)"')
 
 
 COUNT_SAVES = """
-import os, sys
-sys.path.insert(0, os.environ["ROOT"])
 from selfcheck import create_app
 from selfcheck.models import AuditEvent
 with create_app().app_context():
@@ -268,7 +267,7 @@ def main() -> None:
     database = os.environ.get("BENCH_DATABASE_URL",
                               f"postgresql+psycopg://{getpass.getuser()}@/selfcheck_bench?host=/var/run/postgresql")
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    env = {**os.environ, "ROOT": str(ROOT), "DATABASE_URL": database, "SECRET_KEY": "bench",
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench",
            "SELFCHECK_ENV": "development", "SELFCHECK_INSTANCE": str(folder), "USERS": str(args.users),
            "PASSWORD": PASSWORD}
     out = subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, capture_output=True, text=True)

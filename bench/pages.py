@@ -6,7 +6,7 @@ edits its own draft check and takes the new version from each reply, so every re
 (the audit trail count is printed as proof). Prints requests per second side by side and the
 ratio to the ceiling. Target: a domain page at least 20% of the ceiling.
 
-    .venv/bin/python bench/pages.py [--seconds 5] [--connections 8] [--workers 2]
+    .venv/bin/python -m bench.pages [--seconds 5] [--connections 8] [--workers 2]   # from the checkout's root
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+# The app's processes run in the checkout's root, which `python -c` and gunicorn put first on sys.path.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def free_port() -> int:
@@ -43,7 +43,7 @@ def prepare_database(env: dict) -> list[int]:
     code = (
         "from flask_migrate import upgrade\n"
         "from selfcheck import create_app\n"
-        "from selfcheck.assessments import start_assessment\n"
+        "from selfcheck.check.operations import start_assessment\n"
         "from selfcheck.demo import load_demo_data\n"
         "from selfcheck.extensions import db\n"
         "from selfcheck.models import Assessment, Gemeente, User\n"

@@ -9,7 +9,7 @@ database with the demo data, and renders the complete demo assessment several ti
   (database, scoring, templates, safe fetcher and WeasyPrint);
 - app, cached: the same GET again, unchanged assessment.
 
-    .venv/bin/python bench/report.py [--runs 7]
+    .venv/bin/python -m bench.report [--runs 7]   # from the checkout's root
 """
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+# The workers run in the checkout's root, which `python -c` puts first on sys.path.
 ROOT = Path(__file__).resolve().parent.parent
 
 WORKER = r'''
 import json, os, re, resource, shutil, sys, time
-sys.path.insert(0, os.environ["ROOT"])
 from flask_migrate import upgrade
 from selfcheck import create_app
 from selfcheck.demo import DEMO_PASSWORD, load_demo_data
@@ -73,13 +73,17 @@ print(json.dumps({"times": times, "bytes": len(pdf), "maxrss_mb": resource.getru
 
 def run(mode: str, runs: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-report-{mode}-"))
-    env = {**os.environ, "ROOT": str(ROOT), "SELFCHECK_INSTANCE": str(folder), "SECRET_KEY": "bench",
+    # development: a DATABASE_URL alone would make the app production, with a Secure-only session
+    # cookie that the test client (plain http) does not send back, so the login would not stick
+    env = {**os.environ, "SELFCHECK_INSTANCE": str(folder), "SECRET_KEY": "bench", "SELFCHECK_ENV": "development",
            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
     try:
         out = subprocess.run([sys.executable, "-c", WORKER, mode, str(runs)], env=env, cwd=ROOT,
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if out.returncode:
+        raise SystemExit(f"the {mode} worker failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -22,7 +22,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 SERVER = r'''
 import os, sys
-sys.path.insert(0, os.environ["ROOT"])
 from flask_migrate import upgrade
 from selfcheck import create_app
 from selfcheck.demo import load_demo_data
