@@ -201,3 +201,57 @@ def test_respondents_personal_data_is_for_admins_only_and_bad_input_is_refused(o
                         form_url="/beheer/respondenten").status_code == 404
     db.session.expire_all()
     assert db.session.query(Response).filter_by(perspective="ketenpartner").one().email == "petra@partner.nl"
+
+
+def test_respondent_page_is_the_shared_domain_page(owner_setup, browser, questionnaire):
+    """Numbering and error markup come from the one domain page the gemeente uses too."""
+    app, _, _, assessment = owner_setup
+    third = questionnaire.domains[2]
+    person = respondent(app, invite(browser, assessment, "Petra", "ketenpartner", [third.id]))
+    page = person.get("/respondent/stap/3").get_data(as_text=True)
+    numbers = re.findall(r'<span class="q-number">([^<]+)</span>', page)
+    assert numbers == [f"3.{i}" for i in range(1, len(third.questions) + 1)]
+    assert "Stap 1 van 1" in page  # the only domain she answers
+
+    bad = person.submit("/respondent/stap/3", {f"q_{third.questions[0].id}": "misschien", "action": "save"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert f'id="q_{third.questions[0].id}" aria-describedby="q_{third.questions[0].id}-fout" aria-invalid="true"' in html
+    assert '<span class="visually-hidden">Fout: </span>' in html
+
+
+def test_respondent_save_race_is_a_409_never_a_500(owner_setup, browser, questionnaire):
+    """The same respondent saving from two tabs at once: one save wins, the other is refused."""
+    import threading
+
+    app, _, _, assessment = owner_setup
+    first = questionnaire.domains[0]
+    tabs = [respondent(app, invite(browser, assessment, "Anna", "beleid", [first.id]))]
+    second = Browser(app.test_client())
+    second.client.set_cookie("session", tabs[0].client.get_cookie("session").value)
+    tabs.append(second)
+    question = first.questions[0]
+    pages = []
+    for tab in tabs:
+        html = tab.get("/respondent/stap/1").get_data(as_text=True)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+        fields["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        pages.append(fields)
+    barrier, statuses = threading.Barrier(2), [None, None]
+
+    def save(index):
+        barrier.wait()
+        with app.app_context():
+            response = tabs[index].client.post("/respondent/stap/1/autosave", data={
+                **pages[index], f"q_{question.id}": ("nee", "deels")[index]})
+        statuses[index] = response.status_code
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) in ([200, 200], [200, 409]), statuses  # 200, 200 when one ran after the other
+    # either way, the second save of the same question on the same base is refused when replayed
+    again = tabs[0].client.post("/respondent/stap/1/autosave", data={**pages[0], f"q_{question.id}": "geborgd"})
+    assert again.status_code == 409 and again.json["saved"] is False

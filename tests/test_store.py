@@ -1,0 +1,78 @@
+"""The save path writes with hand-built statements (check/store.py); the state it leaves must be
+exactly what the plain ORM would leave: the same answers, versions, authors and stored scores."""
+from sqlalchemy import select
+
+from selfcheck.check.store import OVERALL, save_answers
+from selfcheck.core.scoring import score
+from selfcheck.extensions import db
+from selfcheck.models import Answer, Assessment, DomainScore, Response, utcnow
+
+
+def _orm_save(assessment, user, values):
+    """The reference: what save_answers promises, written through ORM objects."""
+    response = next(r for r in assessment.responses if r.is_shared)
+    by_question = {a.question_id: a for a in response.answers}
+    changed = False
+    for qid, (value, comment) in values.items():
+        answer = by_question.get(qid)
+        before = (answer.value, answer.comment) if answer else (None, "")
+        if before == (value, comment):
+            continue
+        changed = True
+        if answer is None:
+            response.answers.append(Answer(question_id=qid, value=value, comment=comment,
+                                           updated_by_id=user.id, version=assessment.version + 1))
+        elif value is None and not comment:
+            response.answers.remove(answer)
+            db.session.delete(answer)
+        else:
+            answer.value, answer.comment = value, comment
+            answer.updated_by_id, answer.version = user.id, assessment.version + 1
+    if changed:
+        assessment.updated_at = utcnow()  # an UPDATE of the row: the mapper raises its version itself
+    db.session.flush()
+
+
+def _state(assessment_id):
+    db.session.expire_all()
+    assessment = db.session.get(Assessment, assessment_id)
+    answers = db.session.execute(
+        select(Answer.question_id, Answer.value, Answer.comment, Answer.version, Answer.updated_by_id)
+        .join(Response).where(Response.assessment_id == assessment_id).order_by(Answer.question_id)).all()
+    return assessment.version, [tuple(row) for row in answers]
+
+
+def _scores(assessment_id):
+    return {(s.domain_id, s.score, s.level_id, s.level_rank)
+            for s in db.session.scalars(select(DomainScore).filter_by(assessment_id=assessment_id))}
+
+
+def test_hand_built_statements_leave_the_state_the_orm_would(app, make_gemeente, make_user, make_assessment,
+                                                             questionnaire):
+    gemeente = make_gemeente()
+    user = make_user("beleidsmedewerker", gemeente)
+    tuned = make_assessment(gemeente, user, year=2026)
+    reference = make_assessment(gemeente, user, year=2025)
+    first, second, third = questionnaire.questions[:3]
+    saves = [
+        {first.id: ("nee", ""), second.id: ("deels", "Een notitie")},  # inserts
+        {first.id: ("nee", ""), second.id: ("geborgd", "Een notitie")},  # one unchanged, one update
+        {third.id: (None, "Alleen een notitie")},  # a comment without an answer
+        {second.id: (None, ""), third.id: ("weet_niet", "Alleen een notitie")},  # a delete and an update
+        {first.id: ("nee", "")},  # nothing changes: no version raised
+    ]
+    for values in saves:
+        save_answers(db.session.get(Assessment, tuned.id), user, values)
+        db.session.commit()
+        _orm_save(db.session.get(Assessment, reference.id), user, values)
+        db.session.commit()
+        assert _state(tuned.id) == _state(reference.id), values
+
+    # the stored scores are the core's scores of the stored answers
+    _, rows = _state(tuned.id)
+    result = score(questionnaire, {qid: value for qid, value, *_ in rows if value is not None})
+    expected = {(d.domain.id, d.score, d.level.id if d.level else None, d.level.rank if d.level else None)
+                for d in result.domains}
+    expected.add((OVERALL, result.score, result.level.id if result.level else None,
+                  result.level.rank if result.level else None))
+    assert _scores(tuned.id) == expected
