@@ -7,6 +7,7 @@ again at 10 years, side by side, to show how it grows. Target: each well under 3
 
     .venv/bin/python -m bench.compare [--gemeenten 342] [--years 10] [--runs 7]   # from the checkout's root
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,6 +44,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import logging
+
     logging.disable(logging.WARNING)
     os.environ.setdefault("SELFCHECK_INSTANCE", tempfile.mkdtemp(prefix="bench-compare-"))
     os.environ.setdefault("SELFCHECK_ENV", "development")
@@ -74,8 +76,9 @@ def main() -> None:
         client = app.test_client()
         page = client.get("/inloggen").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/inloggen", data={"csrf_token": token, "email": "adviseur@bench.example",
-                                       "password": "bench-wachtwoord"})
+        client.post(
+            "/inloggen", data={"csrf_token": token, "email": "adviseur@bench.example", "password": "bench-wachtwoord"}
+        )
         overview_1 = median_ms(client, "/adviseur/", args.runs)
         sorted_1 = median_ms(client, "/adviseur/?sorteer=s_regie&richting=af&pagina=3", args.runs)
 
@@ -87,19 +90,29 @@ def main() -> None:
         ids = [g.id for g in db.session.query(Gemeente).order_by(Gemeente.id).limit(10)]
         figures = {
             "overview": median_ms(client, "/adviseur/", args.runs),
-            "overview, sorted by a domain, page 3": median_ms(client, "/adviseur/?sorteer=s_regie&richting=af&pagina=3", args.runs),
-            "side by side, 10 gemeenten": median_ms(client, "/adviseur/vergelijken?" + "&".join(f"gemeente={i}" for i in ids), args.runs),
+            "overview, sorted by a domain, page 3": median_ms(
+                client, "/adviseur/?sorteer=s_regie&richting=af&pagina=3", args.runs
+            ),
+            "side by side, 10 gemeenten": median_ms(
+                client, "/adviseur/vergelijken?" + "&".join(f"gemeente={i}" for i in ids), args.runs
+            ),
             "benchmark (all gemeenten)": median_ms(client, "/adviseur/benchmark", args.runs),
             "benchmark (one province)": median_ms(client, "/adviseur/benchmark?provincie=Utrecht", args.runs),
             "CSV export (latest per gemeente)": median_ms(client, "/adviseur/export.csv", args.runs),
         }
-    print(f"{args.gemeenten} gemeenten; {'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
-          f"median of {args.runs} runs; data generated in {setup_1:.0f} s + {setup_10:.0f} s")
+    print(
+        f"{args.gemeenten} gemeenten; {'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
+        f"median of {args.runs} runs; data generated in {setup_1:.0f} s + {setup_10:.0f} s"
+    )
     print(f"{'page':<40}{'1 year':>12}{f'{args.years} years':>12}{'growth':>9}")
-    print(f"{'overview':<40}{overview_1:>9.0f} ms{figures['overview']:>9.0f} ms{figures['overview'] / overview_1:>8.1f}x")
-    print(f"{'overview, sorted by a domain, page 3':<40}{sorted_1:>9.0f} ms"
-          f"{figures['overview, sorted by a domain, page 3']:>9.0f} ms"
-          f"{figures['overview, sorted by a domain, page 3'] / sorted_1:>8.1f}x")
+    print(
+        f"{'overview':<40}{overview_1:>9.0f} ms{figures['overview']:>9.0f} ms{figures['overview'] / overview_1:>8.1f}x"
+    )
+    print(
+        f"{'overview, sorted by a domain, page 3':<40}{sorted_1:>9.0f} ms"
+        f"{figures['overview, sorted by a domain, page 3']:>9.0f} ms"
+        f"{figures['overview, sorted by a domain, page 3'] / sorted_1:>8.1f}x"
+    )
     for name, value in figures.items():
         if not name.startswith("overview"):
             print(f"{name:<40}{'':>12}{value:>9.0f} ms")

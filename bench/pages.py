@@ -8,6 +8,7 @@ ratio to the ceiling. Target: a domain page at least 20% of the ceiling.
 
     .venv/bin/python -m bench.pages [--seconds 5] [--connections 8] [--workers 2]   # from the checkout's root
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,10 @@ def prepare_database(env: dict) -> list[int]:
 
 def count_saves(env: dict, assessment_ids: list[int]) -> int:
     """How many saves really wrote: one audit event each."""
-    code = ("from selfcheck import create_app\nfrom selfcheck.models import AuditEvent\napp = create_app()\n"
-            "with app.app_context(): print(AuditEvent.query.filter_by(action='answers.saved').count())")
+    code = (
+        "from selfcheck import create_app\nfrom selfcheck.models import AuditEvent\napp = create_app()\n"
+        "with app.app_context(): print(AuditEvent.query.filter_by(action='answers.saved').count())"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1])
 
@@ -73,8 +76,9 @@ def login(base: str) -> tuple[str, urllib.request.OpenerDirector]:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/inloggen").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"csrf_token": token, "email": "beleid@breda.example",
-                                   "password": "demo-wachtwoord"}).encode()
+    body = urllib.parse.urlencode(
+        {"csrf_token": token, "email": "beleid@breda.example", "password": "demo-wachtwoord"}
+    ).encode()
     opener.open(base + "/inloggen", body)
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     return cookie, opener
@@ -102,15 +106,22 @@ def post_script(folder: Path, opener, base: str, assessment_ids: list[int]) -> t
         hidden["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         questions = re.findall(r'name="(q_[a-z0-9_]+)" id="[^"]+-nee"', page)
         threads.append((f"/checks/{assessment_id}/stap/1", hidden, questions))
-    lua = ["threads = {}", "local counter = 0",
-           "function setup(thread) counter = counter + 1; thread:set('index', counter) end",
-           "wrk.method = 'POST'", "wrk.headers['Content-Type'] = 'application/x-www-form-urlencoded'",
-           "wrk.headers['Accept'] = 'application/json'", "local all = {"]
+    lua = [
+        "threads = {}",
+        "local counter = 0",
+        "function setup(thread) counter = counter + 1; thread:set('index', counter) end",
+        "wrk.method = 'POST'",
+        "wrk.headers['Content-Type'] = 'application/x-www-form-urlencoded'",
+        "wrk.headers['Accept'] = 'application/json'",
+        "local all = {",
+    ]
     for path, hidden, questions in threads:
         fields = ", ".join(f"['{k}'] = '{v}'" for k, v in hidden.items())
         names = ", ".join(f"'{q}'" for q in questions)
         lua.append(f"  {{path = '{path}', fields = {{{fields}}}, questions = {{{names}}}}},")
-    lua += ["}", """
+    lua += [
+        "}",
+        """
 local n = 0
 local mine
 function init(args) mine = all[index] end
@@ -139,7 +150,8 @@ function response(status, headers, body)
   if version then mine.fields['version'] = version end
   for name, token in body:gmatch('"(o_[%w_]+)":%s*"(%x+)"') do mine.fields[name] = token end
 end
-"""]
+""",
+    ]
     script = folder / "post.lua"
     script.write_text("\n".join(lua))
     return script, len(threads[0][2])
@@ -155,17 +167,34 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install wrk")
 
     folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    env = {**os.environ, "SELFCHECK_INSTANCE": str(folder), "SECRET_KEY": "bench", "SELFCHECK_ENV": "development",
-           "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
+    env = {
+        **os.environ,
+        "SELFCHECK_INSTANCE": str(folder),
+        "SECRET_KEY": "bench",
+        "SELFCHECK_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+    }
     if args.connections > CONNECTIONS_MAX:
         raise SystemExit(f"at most {CONNECTIONS_MAX} connections")
     assessment_ids = prepare_database(env)[: args.connections]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "selfcheck:create_app()"],
-        env=env, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "selfcheck:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         for _ in range(100):
             try:
@@ -186,14 +215,20 @@ def main() -> None:
         server.wait()
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"gunicorn, {args.workers} workers, wrk {args.connections} connections, {args.seconds} s each; "
-          f"domain page with {count} questions; SQLite")
+    print(
+        f"gunicorn, {args.workers} workers, wrk {args.connections} connections, {args.seconds} s each; "
+        f"domain page with {count} questions; SQLite"
+    )
     print(f"{'endpoint':<34}{'req/s':>10}{'of ceiling':>12}")
     print(f"{'GET /health (ceiling)':<34}{ceiling:>10.0f}{'100%':>12}")
     print(f"{'GET domain page':<34}{get:>10.0f}{get / ceiling:>12.0%}")
-    print(f"{'POST domain page (autosave)':<34}{post:>10.0f}{post / ceiling:>12.0%}   ({saved} saves in the audit trail)")
-    print(f"target: domain page >= 20% of ceiling -> GET {'ok' if get / ceiling >= 0.2 else 'BELOW'}, "
-          f"POST {'ok' if post / ceiling >= 0.2 else 'BELOW'}")
+    print(
+        f"{'POST domain page (autosave)':<34}{post:>10.0f}{post / ceiling:>12.0%}   ({saved} saves in the audit trail)"
+    )
+    print(
+        f"target: domain page >= 20% of ceiling -> GET {'ok' if get / ceiling >= 0.2 else 'BELOW'}, "
+        f"POST {'ok' if post / ceiling >= 0.2 else 'BELOW'}"
+    )
 
 
 if __name__ == "__main__":

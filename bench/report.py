@@ -11,6 +11,7 @@ database with the demo data, and renders the complete demo assessment several ti
 
     .venv/bin/python -m bench.report [--runs 7]   # from the checkout's root
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ from pathlib import Path
 # The workers run in the checkout's root, which `python -c` puts first on sys.path.
 ROOT = Path(__file__).resolve().parent.parent
 
-WORKER = r'''
+WORKER = r"""
 import json, os, re, resource, shutil, sys, time
 from flask_migrate import upgrade
 from selfcheck import create_app
@@ -68,18 +69,24 @@ else:
     if mode == "cached":
         times = times[1:]  # the first one rendered
 print(json.dumps({"times": times, "bytes": len(pdf), "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-'''
+"""
 
 
 def run(mode: str, runs: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-report-{mode}-"))
     # development: a DATABASE_URL alone would make the app production, with a Secure-only session
     # cookie that the test client (plain http) does not send back, so the login would not stick
-    env = {**os.environ, "SELFCHECK_INSTANCE": str(folder), "SECRET_KEY": "bench", "SELFCHECK_ENV": "development",
-           "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
+    env = {
+        **os.environ,
+        "SELFCHECK_INSTANCE": str(folder),
+        "SECRET_KEY": "bench",
+        "SELFCHECK_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+    }
     try:
-        out = subprocess.run([sys.executable, "-c", WORKER, mode, str(runs)], env=env, cwd=ROOT,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", WORKER, mode, str(runs)], env=env, cwd=ROOT, capture_output=True, text=True
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if out.returncode:
@@ -91,17 +98,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    results = {mode: run(mode, args.runs + (1 if mode == "cached" else 0))
-               for mode in ("weasyprint", "fresh", "cached")}
+    results = {
+        mode: run(mode, args.runs + (1 if mode == "cached" else 0)) for mode in ("weasyprint", "fresh", "cached")
+    }
     base = statistics.median(results["weasyprint"]["times"])
     print(f"PDF report of the complete demo assessment; median of {args.runs} runs")
     print(f"{'':<34}{'median':>10}{'vs WeasyPrint':>15}{'peak RSS':>11}{'PDF':>9}")
-    labels = {"weasyprint": "WeasyPrint alone, same HTML", "fresh": "app download, not cached",
-              "cached": "app download, cached"}
+    labels = {
+        "weasyprint": "WeasyPrint alone, same HTML",
+        "fresh": "app download, not cached",
+        "cached": "app download, cached",
+    }
     for mode, label in labels.items():
         median = statistics.median(results[mode]["times"])
-        print(f"{label:<34}{median * 1000:>8.0f} ms{median / base:>14.2f}x"
-              f"{results[mode]['maxrss_mb']:>8.0f} MB{results[mode]['bytes'] // 1024:>6} kB")
+        print(
+            f"{label:<34}{median * 1000:>8.0f} ms{median / base:>14.2f}x"
+            f"{results[mode]['maxrss_mb']:>8.0f} MB{results[mode]['bytes'] // 1024:>6} kB"
+        )
     ratio = statistics.median(results["fresh"]["times"]) / base
     print(f"target: fresh render <= 1.3x WeasyPrint alone -> {'ok' if ratio <= 1.3 else 'ABOVE'} ({ratio:.2f}x)")
 
