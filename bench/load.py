@@ -77,6 +77,7 @@ with app.app_context():
 INPUT = re.compile(r"<input\b[^>]*>")
 TEXTAREA = re.compile(r'<textarea\b[^>]*\bname="([^"]+)"[^>]*>([^<]*)</textarea>')
 ATTRIBUTE = re.compile(r'\b(name|value|type)="([^"]*)"')
+AUTOSAVE = re.compile(r'data-autosave="([^"]+)"')
 
 
 COUNT_SAVES = """
@@ -101,10 +102,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 class Page:
-    """The check form of a domain page as the browser holds it: every field's current value."""
+    """The check form of a domain page as the browser holds it: every field's current value, and
+    where check.js sends its autosaves (the form's data-autosave)."""
 
     def __init__(self, html: str):
         form = html[html.index("data-autosave") :]  # the check form, after the header's log-out form
+        self.autosave_url = AUTOSAVE.search(html).group(1)
         self.fields: dict[str, str] = {}
         self.options: dict[str, list[str]] = {}
         for tag in INPUT.findall(form):
@@ -178,7 +181,7 @@ async def user_session(
             for field, value in edits:  # every autosave really changes an answer
                 page.fields[field] = value
                 response = await stats.timed(
-                    "POST autosave", client.post(url, data={**page.fields, "action": "autosave"}), saved
+                    "POST autosave", client.post(page.autosave_url, data=dict(page.fields)), saved
                 )
                 if response is not None:  # build on this save, as check.js does
                     data = response.json()

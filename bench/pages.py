@@ -105,7 +105,8 @@ def post_script(folder: Path, opener, base: str, assessment_ids: list[int]) -> t
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
         hidden["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         questions = re.findall(r'name="(q_[a-z0-9_]+)" id="[^"]+-nee"', page)
-        threads.append((f"/checks/{assessment_id}/stap/1", hidden, questions))
+        autosave_url = re.search(r'data-autosave="([^"]+)"', page).group(1)  # where check.js posts
+        threads.append((autosave_url, hidden, questions))
     lua = [
         "threads = {}",
         "local counter = 0",
@@ -141,7 +142,6 @@ function request()
     fields[q] = value
     fields['c' .. q:sub(2)] = 'Toelichting ' .. value
   end
-  fields['action'] = 'autosave'
   return wrk.format(nil, mine.path, nil, encode(fields))
 end
 function response(status, headers, body)
