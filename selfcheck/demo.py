@@ -6,7 +6,9 @@ from itertools import cycle
 
 from sqlalchemy import func, select
 
-from selfcheck.check.store import QuestionnaireStore, save_answers, start_assessment, submit_assessment
+from selfcheck.check.operations import start_assessment, submit_assessment
+from selfcheck.check.store import save_answers
+from selfcheck.questionnaires.versions import QuestionnaireStore
 from selfcheck.extensions import db
 from selfcheck.models import Gemeente, Response, User, utcnow
 
