@@ -1,8 +1,9 @@
 """Start the KOPP/KOV Beleidscheck locally: database, demo data, and a web server.
 
-    python run.py            # http://127.0.0.1:5000
-    PORT=8080 python run.py
+python run.py            # http://127.0.0.1:5000
+PORT=8080 python run.py
 """
+
 import os
 
 from flask_migrate import upgrade
@@ -16,8 +17,8 @@ def main() -> None:
     with app.app_context():
         upgrade()  # creates the database when missing, and brings it up to date
         if load_demo_data(app.extensions["questionnaire_store"]):
-            print("Demogegevens geladen. Demo-accounts (wachtwoord: %s):" % DEMO_PASSWORD)
-            for email, name, role, _ in ACCOUNTS:
+            print(f"Demogegevens geladen. Demo-accounts (wachtwoord: {DEMO_PASSWORD}):")
+            for email, _name, role, _ in ACCOUNTS:
                 print(f"  {email:<30} {role}")
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
     print(f"\nDe KOPP/KOV Beleidscheck draait op http://{host}:{port}/  (stoppen: Ctrl+C)\n")

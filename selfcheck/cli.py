@@ -1,4 +1,5 @@
 """Click commands: thin wrappers around plain functions that tests call directly."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,9 +25,7 @@ def describe_questionnaire(path: str | Path) -> tuple[bool, list[str]]:
     try:
         questionnaire = load_questionnaire(path)
     except QuestionnaireError as error:
-        return False, [f"{path} is ongeldig ({len(error.problems)} problemen):"] + [
-            f"  - {p}" for p in error.problems
-        ]
+        return False, [f"{path} is ongeldig ({len(error.problems)} problemen):"] + [f"  - {p}" for p in error.problems]
     lines = [
         f"{path} is geldig: {questionnaire.title}, versie {questionnaire.version} "
         f"(vingerafdruk {questionnaire.fingerprint[:12]})",
@@ -56,8 +55,8 @@ def create_user(email: str, name: str, role: str, password: str, gemeente_code: 
     """Create an account; raise ValueError (Dutch) when the input is not acceptable. Commits."""
     from sqlalchemy import select
 
-    from selfcheck.extensions import db
     from selfcheck.enums import GEMEENTE_ROLES, Role
+    from selfcheck.extensions import db
     from selfcheck.models import Gemeente, User
 
     email = email.strip().lower()
@@ -91,8 +90,9 @@ def create_user_command(email, name, role, gemeente_code, password):
     try:
         user = create_user(email, name, role, password, gemeente_code)
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     click.echo(f"Account aangemaakt: {user.email} ({user.role_label}).")
+
 
 @click.command("import-gemeenten")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
@@ -109,10 +109,16 @@ def import_gemeenten_command(path):
     db.session.commit()
     click.echo(f"{result.created} gemeenten toegevoegd, {result.updated} bijgewerkt.")
 
+
 @click.command("report")
 @click.argument("assessment_id", type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Het PDF-bestand om te schrijven")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="Het PDF-bestand om te schrijven",
+)
 @click.option("--kind", type=click.Choice(["rapport", "inkoop"]), default="rapport", show_default=True)
 def report_command(assessment_id, output, kind):
     """Schrijf het PDF-rapport van een check (voor batchgebruik)."""
@@ -127,20 +133,22 @@ def report_command(assessment_id, output, kind):
     Path(output).write_bytes(pdf)
     click.echo(f"{output}: {len(pdf) // 1024} kB")
 
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def backup_command(path):
     """Schrijf een consistente back-up van alle gegevens (JSON)."""
-    from selfcheck.web.audit import record
     from selfcheck.admin.backup import write_backup
     from selfcheck.extensions import db
+    from selfcheck.web.audit import record
 
     with open(path, "w", encoding="utf-8") as file:
         counts = write_backup(file)
     record("backup.written", file=Path(path).name, rows=sum(counts.values()))
     db.session.commit()
     click.echo(f"{path}: {sum(counts.values())} rijen uit {len(counts)} tabellen.")
+
 
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
@@ -153,8 +161,9 @@ def restore_command(path):
         with open(path, encoding="utf-8") as file:
             counts = restore_backup(file)
     except BackupError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     click.echo(f"Hersteld: {sum(counts.values())} rijen in {len(counts)} tabellen.")
+
 
 @click.command("refresh-scores")
 @with_appcontext
@@ -172,6 +181,7 @@ def refresh_scores_command():
     db.session.commit()
     click.echo(f"Scores van {count} checks opgeslagen.")
 
+
 @click.command("load-demo")
 @with_appcontext
 def load_demo_command():
@@ -183,7 +193,16 @@ def load_demo_command():
     click.echo("Demogegevens geladen.")
 
 
-COMMANDS = (check_questions_command, create_user_command, import_gemeenten_command, report_command, backup_command, restore_command, refresh_scores_command, load_demo_command)
+COMMANDS = (
+    check_questions_command,
+    create_user_command,
+    import_gemeenten_command,
+    report_command,
+    backup_command,
+    restore_command,
+    refresh_scores_command,
+    load_demo_command,
+)
 
 
 def register_commands(app: Flask) -> None:

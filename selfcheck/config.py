@@ -1,5 +1,6 @@
 """Configuration from the environment: the embedded SQLite default for development, and production
 when a DATABASE_URL is given. Secrets have no default in production."""
+
 from __future__ import annotations
 
 import os
@@ -28,9 +29,7 @@ def configure(app: Flask, overrides: dict) -> None:
     )
     app.config.update(
         QUESTIONS_PATH=os.environ.get("QUESTIONS_PATH", str(ROOT / "questions.yaml")),
-        SQLALCHEMY_DATABASE_URI=os.environ.get(
-            "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'selfcheck.db'}"
-        ),
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'selfcheck.db'}"),
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         WTF_I18N_ENABLED=False,  # use WTForms' own Dutch messages (Form.Meta.locales)
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,

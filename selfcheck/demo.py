@@ -1,4 +1,5 @@
 """Demo data for a first look: gemeenten, one account per role, and example checks."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,9 +9,9 @@ from sqlalchemy import func, select
 
 from selfcheck.check.operations import start_assessment, submit_assessment
 from selfcheck.check.store import save_answers
-from selfcheck.questionnaires.versions import QuestionnaireStore
 from selfcheck.extensions import db
 from selfcheck.models import Gemeente, Response, User, utcnow
+from selfcheck.questionnaires.versions import QuestionnaireStore
 
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -56,8 +57,7 @@ def load_demo_data(store: QuestionnaireStore) -> bool:
         return False
     gemeenten = {}
     for code, name, province, region, inhabitants in GEMEENTEN:
-        gemeenten[code] = Gemeente(code=code, name=name, province=province, jeugdregio=region,
-                                   inhabitants=inhabitants)
+        gemeenten[code] = Gemeente(code=code, name=name, province=province, jeugdregio=region, inhabitants=inhabitants)
         db.session.add(gemeenten[code])
     users = {}
     for email, name, role, code in ACCOUNTS:
@@ -75,10 +75,18 @@ def load_demo_data(store: QuestionnaireStore) -> bool:
     db.session.flush()
     # Breda's 2026 check is a draft, started from 2025's answers, with two respondents who disagree.
     draft = start_assessment(store, gemeenten["GM0758"], 2026, users["beleid@breda.example"], prefill=True)
-    for name, perspective, pattern in (("Petra Visser", "uitvoering", ["nee", "deels", "nee", "weet_niet"]),
-                                       ("Karim Bouzid", "ketenpartner", ["deels", "vastgelegd", "geborgd"])):
-        response = Response(assessment=draft, name=name, email=f"{perspective}@partner.example",
-                            perspective=perspective, invite_used_at=utcnow(), submitted_at=utcnow())
+    for name, perspective, pattern in (
+        ("Petra Visser", "uitvoering", ["nee", "deels", "nee", "weet_niet"]),
+        ("Karim Bouzid", "ketenpartner", ["deels", "vastgelegd", "geborgd"]),
+    ):
+        response = Response(
+            assessment=draft,
+            name=name,
+            email=f"{perspective}@partner.example",
+            perspective=perspective,
+            invite_used_at=utcnow(),
+            submitted_at=utcnow(),
+        )
         db.session.add(response)
         db.session.flush()
         save_answers(draft, None, _answers(store.current, pattern), response=response)

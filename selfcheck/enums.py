@@ -3,6 +3,7 @@
 Pure Python, so the core, the models (their CHECK constraints), the forms and the templates
 all spell them the same way. Each member is its stored string; `label` is what a person reads.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -78,6 +79,8 @@ _PERSPECTIVE_LABELS = {
     Perspective.KETENPARTNER: "Ketenpartner",
     Perspective.ZORGVERZEKERAAR: "Zorgverzekeraar",
 }
+
+
 def sql_list(members) -> str:
     return "(" + ", ".join(f"'{member.value}'" for member in members) + ")"
 

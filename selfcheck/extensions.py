@@ -1,4 +1,5 @@
 """Unbound extensions, bound in the app factory (no import cycles)."""
+
 import functools
 
 from flask_login import LoginManager

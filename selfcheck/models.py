@@ -1,8 +1,9 @@
 """Database models. Answers are stored per (response, question); the questionnaire
 an assessment was filled in with is kept by its fingerprint."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from flask_login import UserMixin
@@ -15,7 +16,7 @@ from selfcheck.extensions import db
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Gemeente(db.Model):
@@ -26,13 +27,9 @@ class Gemeente(db.Model):
     jeugdregio = db.Column(db.String(120), nullable=False, default="")
     inhabitants = db.Column(db.Integer)
 
-    assessments = db.relationship(
-        "Assessment", back_populates="gemeente", order_by="Assessment.year.desc()"
-    )
+    assessments = db.relationship("Assessment", back_populates="gemeente", order_by="Assessment.year.desc()")
 
-    __table_args__ = (
-        CheckConstraint("inhabitants IS NULL OR inhabitants >= 0", name="inhabitants_positive"),
-    )
+    __table_args__ = (CheckConstraint("inhabitants IS NULL OR inhabitants >= 0", name="inhabitants_positive"),)
 
 
 class User(UserMixin, db.Model):
@@ -106,7 +103,7 @@ class Assessment(db.Model):
     scores = db.relationship("DomainScore", cascade="all, delete-orphan")
     feedback = db.relationship("Feedback", order_by="Feedback.created_at", back_populates="assessment")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read by SQLAlchemy once, never mutated)
     __table_args__ = (
         UniqueConstraint("gemeente_id", "year", name="uq_assessment_gemeente_year"),
         CheckConstraint(f"status IN {Status.sql_list()}", name="status_known"),
@@ -191,9 +188,7 @@ class Answer(db.Model):
     response = db.relationship("Response", back_populates="answers")
     updated_by = db.relationship("User")
 
-    __table_args__ = (
-        UniqueConstraint("response_id", "question_id", name="uq_answer_response_question"),
-    )
+    __table_args__ = (UniqueConstraint("response_id", "question_id", name="uq_answer_response_question"),)
 
 
 class AuditEvent(db.Model):

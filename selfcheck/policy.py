@@ -5,6 +5,7 @@ templates ask the same predicates through the `policy` template global.
 A gemeente's data is invisible to other gemeenten: what they may not see answers 404, so ids
 do not leak; what they may see but not change answers 403.
 """
+
 from __future__ import annotations
 
 from functools import wraps

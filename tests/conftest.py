@@ -1,4 +1,5 @@
 """Fixtures in layers: the questionnaire, an app on a fresh database file, clients, and builders."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,12 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 def _config(uri: str) -> dict:
     # scrypt costs ~0.15 s per hash; the tests hash hundreds of passwords and test no cryptography
-    return {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": uri,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -159,8 +164,13 @@ def make_user(app):
     from selfcheck.models import User
 
     def make(role="beleidsmedewerker", gemeente=None, email=None, password=PASSWORD, active=True):
-        user = User(email=email or f"{role}.{gemeente.code if gemeente else 'nl'}@example.nl".lower(),
-                    name=f"Test {role}", role=role, gemeente=gemeente, active=active)
+        user = User(
+            email=email or f"{role}.{gemeente.code if gemeente else 'nl'}@example.nl".lower(),
+            name=f"Test {role}",
+            role=role,
+            gemeente=gemeente,
+            active=active,
+        )
         user.set_password(password)
         db.session.add(user)
         db.session.commit()

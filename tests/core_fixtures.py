@@ -1,4 +1,5 @@
 """A small questionnaire whose scores can be computed by hand."""
+
 import copy
 
 import yaml
@@ -16,8 +17,7 @@ SCALE = [
 
 
 def _question(qid, weight=1, scale="standaard"):
-    return {"id": qid, "text": f"Vraag {qid}?", "help": "Waarom.", "scale": scale,
-            "weight": weight, "source": "Bron"}
+    return {"id": qid, "text": f"Vraag {qid}?", "help": "Waarom.", "scale": scale, "weight": weight, "source": "Bron"}
 
 
 SMALL = {
@@ -44,21 +44,57 @@ SMALL = {
         ],
     },
     "domains": [
-        {"id": "a", "title": "Domein A", "introduction": "A.",
-         "questions": [_question("a1", weight=2), _question("a2"), _question("a3")]},
-        {"id": "b", "title": "Domein B", "introduction": "B.",
-         "questions": [_question("b1", scale="ja_nee"), _question("b2", scale="ja_nee")]},
+        {
+            "id": "a",
+            "title": "Domein A",
+            "introduction": "A.",
+            "questions": [_question("a1", weight=2), _question("a2"), _question("a3")],
+        },
+        {
+            "id": "b",
+            "title": "Domein B",
+            "introduction": "B.",
+            "questions": [_question("b1", scale="ja_nee"), _question("b2", scale="ja_nee")],
+        },
     ],
     "priorities": {1: "Hoog", 2: "Middel", 3: "Laag"},
     "recommendations": [
-        {"id": "r_a1", "domain": "a", "title": "A1 regelen", "text": "Doe A1.", "priority": 2,
-         "source": "Bron", "when": {"answers": {"a1": ["nee", "deels"]}}},
-        {"id": "r_b", "domain": "b", "title": "B regelen", "text": "Doe B.", "priority": 1,
-         "source": "Bron", "when": {"answers": {"b1": ["nee"], "b2": ["nee"]}}},
-        {"id": "r_a_sterk", "domain": "a", "title": "A volhouden", "text": "Evalueer A.", "priority": 3,
-         "source": "Bron", "when": {"levels": ["l4", "l5"]}},
-        {"id": "r_kennis", "domain": "a", "title": "Kennis", "text": "Zoek het uit.", "priority": 1,
-         "source": "Bron", "when": {"unknown_at_least": 2}},
+        {
+            "id": "r_a1",
+            "domain": "a",
+            "title": "A1 regelen",
+            "text": "Doe A1.",
+            "priority": 2,
+            "source": "Bron",
+            "when": {"answers": {"a1": ["nee", "deels"]}},
+        },
+        {
+            "id": "r_b",
+            "domain": "b",
+            "title": "B regelen",
+            "text": "Doe B.",
+            "priority": 1,
+            "source": "Bron",
+            "when": {"answers": {"b1": ["nee"], "b2": ["nee"]}},
+        },
+        {
+            "id": "r_a_sterk",
+            "domain": "a",
+            "title": "A volhouden",
+            "text": "Evalueer A.",
+            "priority": 3,
+            "source": "Bron",
+            "when": {"levels": ["l4", "l5"]},
+        },
+        {
+            "id": "r_kennis",
+            "domain": "a",
+            "title": "Kennis",
+            "text": "Zoek het uit.",
+            "priority": 1,
+            "source": "Bron",
+            "when": {"unknown_at_least": 2},
+        },
     ],
 }
 

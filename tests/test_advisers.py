@@ -1,4 +1,5 @@
 """Advisers' comparison pages on a generated data set: 50 gemeenten over 3 years."""
+
 import csv
 import io
 import re
@@ -8,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bench.dataset import generate_dataset
+from selfcheck.advisers.queries import Filters, benchmark
 from selfcheck.check.operations import report_for
 from selfcheck.check.store import OVERALL, answer_values
 from selfcheck.extensions import db
-from selfcheck.advisers.queries import Filters, benchmark
 from selfcheck.models import Assessment, DomainScore, Feedback, Gemeente
 
 YEARS = [2024, 2025, 2026]
@@ -60,7 +61,10 @@ def test_overview_lists_latest_submitted_check_per_gemeente(dataset, browser):
 def test_overview_sorts_by_domain_score_and_filters(dataset, browser, questionnaire):
     domain = questionnaire.domains[1].id
     page = browser.get(f"/adviseur/?sorteer=s_{domain}&richting=af").get_data(as_text=True)
-    cells = re.findall(r'<td class="utrecht-table__cell heat lvl-\d">(?:<span class="heat-score">(\d+)</span>|<span class="muted">)', page)
+    cells = re.findall(
+        r'<td class="utrecht-table__cell heat lvl-\d">(?:<span class="heat-score">(\d+)</span>|<span class="muted">)',
+        page,
+    )
     # cells come in groups of six (total + five domains); the domain is column 2 + 1
     domain_scores = [int(cells[i + 2]) for i in range(0, len(cells), 6) if cells[i + 2]]
     assert domain_scores == sorted(domain_scores, reverse=True)
@@ -78,7 +82,7 @@ def test_benchmark_medians_match_python(dataset, browser, questionnaire):
         assert (spread[domain_id].low, spread[domain_id].high) == (min(values), max(values))
     page = browser.get("/adviseur/benchmark").get_data(as_text=True)
     assert "50 gemeenten" in page  # the group; the last column counts those with a score
-    total_row = page[page.index(">Totaal</th>"):][:800]
+    total_row = page[page.index(">Totaal</th>") :][:800]
     assert f">{round(spread[OVERALL].median)}</td>" in total_row and f">{spread[OVERALL].n}</td>" in total_row
 
 
@@ -96,7 +100,7 @@ def test_answer_distribution_counts_gemeenten(dataset, browser, questionnaire):
         value = answer_values(assessment)[question.id][0]
         counts[value] = counts.get(value, 0) + 1
     page = browser.get("/adviseur/benchmark").get_data(as_text=True)
-    row = page[page.index(question.text):]
+    row = page[page.index(question.text) :]
     for option in question.options:
         assert f"{option.label}: <strong>{counts.get(option.value, 0)}</strong>" in row[:3000]
 
@@ -135,8 +139,11 @@ def test_exports_hold_exactly_the_stored_answers(dataset, browser, questionnaire
 def test_feedback_reaches_the_gemeente_and_next_years_check(dataset, browser, make_user, questionnaire):
     last_year = db.session.query(Assessment).filter_by(year=2025).first()
     domain = questionnaire.domains[0]
-    response = browser.submit(f"/checks/{last_year.id}/feedback", {"domain_id": domain.id, "text": "Leg de regierol vast."},
-                              form_url=f"/checks/{last_year.id}/resultaten")
+    response = browser.submit(
+        f"/checks/{last_year.id}/feedback",
+        {"domain_id": domain.id, "text": "Leg de regierol vast."},
+        form_url=f"/checks/{last_year.id}/resultaten",
+    )
     assert response.status_code == 302
     assert db.session.query(Feedback).one().domain_id == domain.id
     browser.logout()
@@ -155,8 +162,8 @@ def test_trends_per_gemeente_and_nationally(dataset, browser, questionnaire):
     assert "Ontwikkeling per domein" in page and all(f">{y}</th>" in page for y in YEARS)
     national = browser.get("/adviseur/trends").get_data(as_text=True)
     for year in YEARS:
-        row = national[national.index(f">{year}</th>"):]
-        counts = [int(c) for c in re.findall(r'numeric-data">(\d+)</td>', row[:2000])[:len(questionnaire.levels) + 1]]
+        row = national[national.index(f">{year}</th>") :]
+        counts = [int(c) for c in re.findall(r'numeric-data">(\d+)</td>', row[:2000])[: len(questionnaire.levels) + 1]]
         assert sum(counts) == 50
 
 
@@ -172,12 +179,23 @@ def test_gemeente_staff_get_403_on_every_adviser_page(app, browser, make_gemeent
     user = make_user(role, gemeente)
     assessment = make_assessment(gemeente, make_user("beleidsmedewerker", gemeente, email="x@y.nl"), submitted=True)
     browser.login(user.email)
-    for url in ("/adviseur/", "/adviseur/export.csv", "/adviseur/export.xlsx", "/adviseur/benchmark",
-                "/adviseur/regios", "/adviseur/trends", f"/adviseur/vergelijken?check={assessment.id}",
-                f"/checks/{assessment.id}/export.json"):
+    for url in (
+        "/adviseur/",
+        "/adviseur/export.csv",
+        "/adviseur/export.xlsx",
+        "/adviseur/benchmark",
+        "/adviseur/regios",
+        "/adviseur/trends",
+        f"/adviseur/vergelijken?check={assessment.id}",
+        f"/checks/{assessment.id}/export.json",
+    ):
         assert browser.get(url).status_code == 403, url
-    assert browser.submit(f"/checks/{assessment.id}/feedback", {"text": "x"},
-                          form_url=f"/checks/{assessment.id}/resultaten").status_code == 403
+    assert (
+        browser.submit(
+            f"/checks/{assessment.id}/feedback", {"text": "x"}, form_url=f"/checks/{assessment.id}/resultaten"
+        ).status_code
+        == 403
+    )
 
 
 def test_refresh_scores_command(dataset, runner):

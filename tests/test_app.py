@@ -1,4 +1,5 @@
 """Start-up, demo data and migrations."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -44,8 +45,14 @@ def test_an_assessment_keeps_its_own_questionnaire(app, make_gemeente, make_user
 
     changed = tmp_path / "questions.yaml"
     changed.write_text(store.source.replace(first.text.split()[0], "Gewijzigd:", 1), encoding="utf-8")
-    new_app = create_app({"TESTING": True, "SECRET_KEY": "test", "QUESTIONS_PATH": str(changed),
-                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    new_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "QUESTIONS_PATH": str(changed),
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
     with new_app.app_context():
         new_store = new_app.extensions["questionnaire_store"]
         assert new_store.current.fingerprint != old_fingerprint

@@ -37,8 +37,11 @@ def test_answers_and_downloads_are_in_the_audit_trail(scene, browser):
 def test_only_admins_see_the_log_and_personal_data(scene, browser):
     _, officer, admin, _, _ = scene
     browser.login(officer.email)
-    for url in ("/beheer/logboek", f"/beheer/gebruikers/{officer.id}/gegevens.json",
-                f"/beheer/gebruikers/{admin.id}/verwijderen"):
+    for url in (
+        "/beheer/logboek",
+        f"/beheer/gebruikers/{officer.id}/gegevens.json",
+        f"/beheer/gebruikers/{admin.id}/verwijderen",
+    ):
         assert browser.get(url).status_code == 403, url
 
 
@@ -73,8 +76,10 @@ def test_admin_cannot_delete_own_account(browser, make_user):
 def test_deleting_scrubs_the_address_from_account_events(browser, make_user, make_gemeente):
     admin = make_user("admin")
     browser.login(admin.email)
-    browser.submit("/beheer/gebruikers/nieuw", {"name": "Tijdelijk", "email": "tijdelijk@example.nl",
-                                                "role": "adviseur", "gemeente_id": "0", "active": "y"})
+    browser.submit(
+        "/beheer/gebruikers/nieuw",
+        {"name": "Tijdelijk", "email": "tijdelijk@example.nl", "role": "adviseur", "gemeente_id": "0", "active": "y"},
+    )
     user = db.session.query(User).filter_by(email="tijdelijk@example.nl").one()
     browser.submit(f"/beheer/gebruikers/{user.id}/verwijderen", {})
     db.session.expire_all()

@@ -34,11 +34,13 @@ def test_backup_restore_round_trip(app, runner, tmp_path, browser):
     result = runner.invoke(args=["restore", str(path)])
     assert result.exit_code == 0, result.output
     after = _dump()
-    assert {k: v for k, v in after.items() if k != "audit_event"} == \
-        {k: v for k, v in before.items() if k != "audit_event"}
+    assert {k: v for k, v in after.items() if k != "audit_event"} == {
+        k: v for k, v in before.items() if k != "audit_event"
+    }
     assert after["audit_event"][: len(before["audit_event"])] == before["audit_event"]
     # new rows still get fresh ids after a restore
     from selfcheck.models import Gemeente
+
     db.session.add(Gemeente(code="GM9999", name="Nieuw"))
     db.session.commit()
 

@@ -4,8 +4,8 @@ from selfcheck.core.chart import radar, wrap
 def test_radar_places_scores_on_their_axes():
     chart = radar([("A", 100), ("B", 0), ("C", 50), ("D", 50), ("E", 50)], radius=100)
     cx, cy = chart.center
-    assert chart.axes[0].point == (cx, cy - 100)   # first axis points up; 100 is the outer ring
-    assert chart.axes[1].point == (cx, cy)         # 0 is the centre
+    assert chart.axes[0].point == (cx, cy - 100)  # first axis points up; 100 is the outer ring
+    assert chart.axes[1].point == (cx, cy)  # 0 is the centre
     assert chart.shape.count(",") == 5
     assert [step for step, _ in chart.rings] == [20, 40, 60, 80, 100]
 

@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def runner(tmp_path, monkeypatch):
     monkeypatch.setenv("SELFCHECK_INSTANCE", str(tmp_path))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.db'}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.db'}"}
+    )
     return app.test_cli_runner()
 
 

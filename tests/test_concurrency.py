@@ -1,4 +1,5 @@
 """Two people on the same assessment: no silent overwrite, merges where possible."""
+
 import re
 import threading
 
@@ -13,8 +14,10 @@ from tests.conftest import Browser, csrf_token
 @pytest.fixture
 def two_sessions(app, make_gemeente, make_user, make_assessment):
     gemeente = make_gemeente()
-    first, second = make_user("beleidsmedewerker", gemeente, email="a@breda.nl"), \
-        make_user("beleidsmedewerker", gemeente, email="b@breda.nl")
+    first, second = (
+        make_user("beleidsmedewerker", gemeente, email="a@breda.nl"),
+        make_user("beleidsmedewerker", gemeente, email="b@breda.nl"),
+    )
     assessment = make_assessment(gemeente, first)
     anna, bram = Browser(app.test_client()), Browser(app.test_client())
     anna.login(first.email)
@@ -38,10 +41,11 @@ def test_same_answer_changed_by_both_is_a_conflict_and_keeps_input(two_sessions,
     assessment, anna, bram = two_sessions
     url = f"/checks/{assessment.id}/stap/1"
     q = questionnaire.domains[0].questions[0]
-    bram_page, _ = _page_fields(bram, url)           # Bram opens the page
+    bram_page, _ = _page_fields(bram, url)  # Bram opens the page
     assert anna.submit(url, {f"q_{q.id}": "nee", "action": "save"}).status_code == 302
-    response = bram.client.post(url, data={**bram_page, f"q_{q.id}": "geborgd",
-                                           f"c_{q.id}": "Mijn uitleg", "action": "save"})
+    response = bram.client.post(
+        url, data={**bram_page, f"q_{q.id}": "geborgd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "intussen door Test beleidsmedewerker gewijzigd in ‘Nee, niet aanwezig’" in page
@@ -50,8 +54,9 @@ def test_same_answer_changed_by_both_is_a_conflict_and_keeps_input(two_sessions,
     # saving again from the re-shown page is a deliberate choice, and wins
     again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
     again["csrf_token"] = csrf_token(page)
-    response = bram.client.post(url, data={**again, f"q_{q.id}": "geborgd", f"c_{q.id}": "Mijn uitleg",
-                                           "action": "save"})
+    response = bram.client.post(
+        url, data={**again, f"q_{q.id}": "geborgd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
+    )
     assert response.status_code == 302
     assert _stored(assessment.id) == {q.id: ("geborgd", "Mijn uitleg")}
 
@@ -79,8 +84,9 @@ def test_autosave_builds_on_its_own_previous_save(two_sessions, questionnaire):
     assert _stored(assessment.id) == {q.id: ("deels", "")}
 
 
-def test_many_threads_saving_at_once_lose_nothing_silently(app, make_gemeente, make_user, make_assessment,
-                                                           questionnaire):
+def test_many_threads_saving_at_once_lose_nothing_silently(
+    app, make_gemeente, make_user, make_assessment, questionnaire
+):
     """Every thread loads the page, then all save the same question at once: each save is either
     stored or refused with a message, and the stored answer is the one last acknowledged."""
     gemeente = make_gemeente()
@@ -106,7 +112,10 @@ def test_many_threads_saving_at_once_lose_nothing_silently(app, make_gemeente, m
             data[f"q_{own}"] = "geborgd"  # a question only this thread touches
         with app.app_context():
             response = sessions[index].client.post(url + "/autosave", data=data)
-        outcomes[index] = (response.status_code, response.json if response.is_json else response.headers.get("Location"))
+        outcomes[index] = (
+            response.status_code,
+            response.json if response.is_json else response.headers.get("Location"),
+        )
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(len(sessions))]
     for thread in threads:
@@ -132,8 +141,9 @@ def test_many_threads_saving_at_once_lose_nothing_silently(app, make_gemeente, m
             assert questions[i + 1].id not in stored
 
 
-def test_a_save_leaves_no_stale_answers_or_scores_in_the_session(app, make_gemeente, make_user, make_assessment,
-                                                                  questionnaire):
+def test_a_save_leaves_no_stale_answers_or_scores_in_the_session(
+    app, make_gemeente, make_user, make_assessment, questionnaire
+):
     """save_answers writes with plain statements; objects the session already held must not lie afterwards."""
     from selfcheck.check.store import OVERALL, save_answers, shared_response
 
@@ -142,7 +152,7 @@ def test_a_save_leaves_no_stale_answers_or_scores_in_the_session(app, make_gemee
     everything = {q.id: ("deels", "") for q in questionnaire.questions}
     assessment = make_assessment(gemeente, user, answers=everything)
     response = shared_response(assessment)
-    held_answers = {a.question_id: a for a in response.answers}      # loaded before the save
+    held_answers = {a.question_id: a for a in response.answers}  # loaded before the save
     held_scores = {s.domain_id: s.score for s in assessment.scores}
     first = questionnaire.domains[0].questions[0].id
     save_answers(assessment, user, {first: ("geborgd", "Nu vastgelegd")}, base_version=assessment.version)

@@ -12,8 +12,7 @@ def test_disagreement_ranking_on_known_figures():
     ]
     ranked = disagreements(Q, respondents)
     # a1: 3/3 - 0/3 = 1; a2: 2/3 - 1/3 = 1/3 (weet ik niet ignored); a3: 0; b1: 0; b2: one answer, 0
-    assert [(d.question.id, d.percent) for d in ranked] == [
-        ("a1", 100), ("a2", 33), ("a3", 0), ("b1", 0), ("b2", 0)]
+    assert [(d.question.id, d.percent) for d in ranked] == [("a1", 100), ("a2", 33), ("a3", 0), ("b1", 0), ("b2", 0)]
     assert ranked[1].by_perspective == {"beleid": ["deels"], "uitvoering": ["vastgelegd"], "inkoop": ["weet_niet"]}
 
 

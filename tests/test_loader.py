@@ -18,7 +18,12 @@ def problems_of(data) -> list[str]:
 def test_shipped_questionnaire_is_valid():
     questionnaire = load_questionnaire(ROOT / "questions.yaml")
     assert [d.id for d in questionnaire.domains] == [
-        "agendasetting", "inkoop", "regie", "opdrachtgeverschap", "randvoorwaarden"]
+        "agendasetting",
+        "inkoop",
+        "regie",
+        "opdrachtgeverschap",
+        "randvoorwaarden",
+    ]
     for domain in questionnaire.domains:
         assert 6 <= len(domain.questions) <= 10, domain.id
         assert domain.introduction
@@ -34,8 +39,7 @@ def test_shipped_questionnaire_offers_weet_ik_niet_and_regional_answers():
     questionnaire = load_questionnaire(ROOT / "questions.yaml")
     assert all(any(o.unknown for o in q.options) for q in questionnaire.questions)
     regional = [q for q in questionnaire.questions if any(o.regional for o in q.options)]
-    assert regional and all(
-        o.score > 0 for q in regional for o in q.options if o.regional)
+    assert regional and all(o.score > 0 for q in regional for o in q.options if o.regional)
 
 
 def test_small_questionnaire_builds_model():
@@ -49,7 +53,9 @@ def test_small_questionnaire_builds_model():
 def test_duplicate_option_value():
     data = small_data()
     data["domains"][1]["questions"][0]["options"] = [
-        {"value": "ja", "label": "Ja", "score": 1}, {"value": "ja", "label": "Ja!", "score": 0}]
+        {"value": "ja", "label": "Ja", "score": 1},
+        {"value": "ja", "label": "Ja!", "score": 0},
+    ]
     del data["domains"][1]["questions"][0]["scale"]
     assert "domains[1].questions[0].options: dubbele waarde 'ja'" in problems_of(data)
 
@@ -63,8 +69,7 @@ def test_unknown_question_in_recommendation():
 def test_unknown_option_in_recommendation():
     data = small_data()
     data["recommendations"][1]["when"]["answers"]["b1"] = ["misschien"]
-    assert ("recommendations[1].when.answers.b1: vraag 'b1' heeft geen antwoord 'misschien'"
-            in problems_of(data))
+    assert "recommendations[1].when.answers.b1: vraag 'b1' heeft geen antwoord 'misschien'" in problems_of(data)
 
 
 def test_gap_between_levels():

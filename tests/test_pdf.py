@@ -1,4 +1,5 @@
 """The render function against hostile HTML: only the app's own static files may be read."""
+
 import http.server
 import os
 import struct
@@ -77,10 +78,16 @@ def test_plain_render_is_tagged_pdf_ua_in_dutch():
 
 def _png() -> bytes:
     """A 1x1 black PNG."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_static_files_are_served(tmp_path):
@@ -96,7 +103,7 @@ HOSTILE = [
     '<img src="../outside/secret.png" alt="x">',
     '<img src="img/../../outside/secret.png" alt="x">',
     '<div style="background: url(file://{secret})">x</div>',
-    '<style>@import url(file://{secret});</style>',
+    "<style>@import url(file://{secret});</style>",
     '<link rel="stylesheet" href="file://{secret}">',
     '<link rel="attachment" href="file://{secret}">',
     '<a rel="attachment" href="file://{secret}">bijlage</a>',
@@ -117,8 +124,7 @@ def test_default_weasyprint_would_leak_the_same_input(tmp_path, secret_file):
     static = tmp_path / "static"
     static.mkdir()
     body = '<img src="file://{png}" alt="x"><link rel="attachment" href="file://{secret}">'
-    pdf = HTML(string=_hostile(body, secret_file),
-               base_url=static.as_uri() + "/").write_pdf()
+    pdf = HTML(string=_hostile(body, secret_file), base_url=static.as_uri() + "/").write_pdf()
     reader = _read(pdf)
     assert _images(reader) == 1
     assert SECRET.encode() in b"".join(f.get_data() for f in _embedded_files(reader))
@@ -152,9 +158,12 @@ def test_symlink_out_of_static_is_refused(tmp_path, secret_file):
     static.mkdir()
     os.symlink(secret_file.with_suffix(".png"), static / "innocent.png")
     os.symlink(secret_file.parent, static / "folder")
-    pdf = PdfRenderer(static).render(_page(
-        '<img src="innocent.png" alt="x"><img src="folder/secret.png" alt="x">'
-        '<link rel="attachment" href="folder/secret.txt">'))
+    pdf = PdfRenderer(static).render(
+        _page(
+            '<img src="innocent.png" alt="x"><img src="folder/secret.png" alt="x">'
+            '<link rel="attachment" href="folder/secret.txt">'
+        )
+    )
     reader = _read(pdf)
     assert _embedded_files(reader) == [] and _images(reader) == 0
 
@@ -163,8 +172,11 @@ def test_no_http_request_leaves_the_renderer(tmp_path, http_spy):
     base, hits = http_spy
     static = tmp_path / "static"
     static.mkdir()
-    pdf = PdfRenderer(static).render(_page(
-        f'<img src="{base}/img.png" alt="x"><link rel="stylesheet" href="{base}/s.css">'
-        f'<link rel="attachment" href="{base}/a.txt"><div style="background: url({base}/bg.png)">x</div>'))
+    pdf = PdfRenderer(static).render(
+        _page(
+            f'<img src="{base}/img.png" alt="x"><link rel="stylesheet" href="{base}/s.css">'
+            f'<link rel="attachment" href="{base}/a.txt"><div style="background: url({base}/bg.png)">x</div>'
+        )
+    )
     assert hits == []
     assert _embedded_files(_read(pdf)) == []

@@ -1,4 +1,5 @@
 """Several respondents per gemeente: invitations, independent answers, consensus with dissent kept."""
+
 import re
 from datetime import timedelta
 
@@ -87,7 +88,7 @@ def test_respondents_answer_independently_within_their_domains(owner_setup, brow
 
 
 def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser, questionnaire):
-    app, _, owner, assessment = owner_setup
+    app, _, _owner, assessment = owner_setup
     domain = questionnaire.domains[0]
     anna = respondent(app, invite(browser, assessment, "Anna", "beleid"))
     bram = respondent(app, invite(browser, assessment, "Bram", "uitvoering"))
@@ -100,15 +101,25 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
     assert "Verschil: 100%" in page and "Verschil: 33%" in page and "Beleid ziet het zo" in page
 
     target = domain.questions[2]
-    response = browser.submit(f"/checks/{assessment.id}/consensus/{target.id}",
-                              {"value": "deels", "reason": "Alleen in de nota, niet in de praktijk"},
-                              form_url=f"/checks/{assessment.id}/consensus")
+    response = browser.submit(
+        f"/checks/{assessment.id}/consensus/{target.id}",
+        {"value": "deels", "reason": "Alleen in de nota, niet in de praktijk"},
+        form_url=f"/checks/{assessment.id}/consensus",
+    )
     assert response.status_code == 302
-    final = db.session.query(Answer).join(Response).filter(Response.perspective.is_(None),
-                                                           Answer.question_id == target.id).one()
+    final = (
+        db.session.query(Answer)
+        .join(Response)
+        .filter(Response.perspective.is_(None), Answer.question_id == target.id)
+        .one()
+    )
     assert (final.value, final.reason) == ("deels", "Alleen in de nota, niet in de praktijk")
-    kept = {r.perspective: a.value for a in db.session.query(Answer).filter_by(question_id=target.id)
-            for r in [a.response] if r.perspective}
+    kept = {
+        r.perspective: a.value
+        for a in db.session.query(Answer).filter_by(question_id=target.id)
+        for r in [a.response]
+        if r.perspective
+    }
     assert kept == {"beleid": "geborgd", "uitvoering": "nee"}  # the dissent is not overwritten
 
     # the score comes from the final answers only; the spread from every respondent
@@ -121,6 +132,7 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
     assert "Verschillen tussen perspectieven" in results and "De grootste verschillen" in results
     assert "Anna" not in results  # perspectives, not names
     from tests.test_web_report import pdf_text
+
     pages = pdf_text(browser.get(f"/checks/{assessment.id}/rapport.pdf").data)
     summary = next(p for p in pages if "Samenvatting" in p and "De drie belangrijkste" in p)
     spread = next(p for p in pages if "Verschillen tussen perspectieven" in p and "De grootste verschillen" in p)
@@ -131,8 +143,11 @@ def test_consensus_is_shown_to_respondents_only_when_shared(owner_setup, browser
     app, _, _, assessment = owner_setup
     domain = questionnaire.domains[0]
     anna = respondent(app, invite(browser, assessment, "Anna", "beleid"))
-    browser.submit(f"/checks/{assessment.id}/consensus/{domain.questions[0].id}", {"value": "geborgd"},
-                   form_url=f"/checks/{assessment.id}/consensus")
+    browser.submit(
+        f"/checks/{assessment.id}/consensus/{domain.questions[0].id}",
+        {"value": "geborgd"},
+        form_url=f"/checks/{assessment.id}/consensus",
+    )
     assert "De uitkomst van de gemeente" not in anna.get("/respondent").get_data(as_text=True)
     browser.submit(f"/checks/{assessment.id}/consensus/delen", {}, form_url=f"/checks/{assessment.id}/consensus")
     assert "De uitkomst van de gemeente" in anna.get("/respondent").get_data(as_text=True)
@@ -144,8 +159,11 @@ def test_owner_can_erase_a_respondents_name_and_address(owner_setup, browser, qu
     link = invite(browser, assessment, "Petra", "ketenpartner")
     answer(respondent(app, link), 1, domain, ["geborgd"] * 8)
     response = db.session.query(Response).filter_by(name="Petra").one()
-    browser.submit(f"/checks/{assessment.id}/respondenten/{response.id}/wissen", {},
-                   form_url=f"/checks/{assessment.id}/respondenten")
+    browser.submit(
+        f"/checks/{assessment.id}/respondenten/{response.id}/wissen",
+        {},
+        form_url=f"/checks/{assessment.id}/respondenten",
+    )
     db.session.expire_all()
     erased = db.session.get(Response, response.id)
     assert erased.email is None and "Petra" not in erased.name and erased.perspective == "ketenpartner"
@@ -153,8 +171,7 @@ def test_owner_can_erase_a_respondents_name_and_address(owner_setup, browser, qu
     assert "petra@partner.nl" not in browser.get(f"/checks/{assessment.id}/respondenten").get_data(as_text=True)
 
 
-def test_admin_finds_exports_and_erases_a_respondent_by_email_address(owner_setup, browser, questionnaire,
-                                                                       make_user):
+def test_admin_finds_exports_and_erases_a_respondent_by_email_address(owner_setup, browser, questionnaire, make_user):
     app, _, _, assessment = owner_setup
     domain = questionnaire.domains[0]
     link = invite(browser, assessment, "Petra", "ketenpartner")
@@ -177,7 +194,8 @@ def test_admin_finds_exports_and_erases_a_respondent_by_email_address(owner_setu
     assert db.session.query(Answer).filter_by(response_id=petra.id).count() == 8
     assert db.session.query(Response).filter_by(perspective="inkoop").one().email == "karel@partner.nl"
     assert "Er is geen respondent uitgenodigd op petra@partner.nl" in admin.get(
-        "/beheer/respondenten?email=petra@partner.nl").get_data(as_text=True)
+        "/beheer/respondenten?email=petra@partner.nl"
+    ).get_data(as_text=True)
     actions = [e.action for e in db.session.query(AuditEvent)]
     assert actions.count("respondent.exported") == 1 and actions.count("respondent.forgotten") == 1
     assert "petra@partner.nl" not in str([(e.user_label, e.detail) for e in db.session.query(AuditEvent)])
@@ -186,19 +204,29 @@ def test_admin_finds_exports_and_erases_a_respondent_by_email_address(owner_setu
 def test_respondents_personal_data_is_for_admins_only_and_bad_input_is_refused(owner_setup, browser, make_user):
     app, _, _, assessment = owner_setup
     invite(browser, assessment, "Petra", "ketenpartner")
-    for url in ("/beheer/respondenten?email=petra@partner.nl", "/beheer/respondenten/gegevens.json?email=petra@partner.nl"):
+    for url in (
+        "/beheer/respondenten?email=petra@partner.nl",
+        "/beheer/respondenten/gegevens.json?email=petra@partner.nl",
+    ):
         assert browser.get(url).status_code == 403, url  # the owner is no admin
-    refused = browser.submit("/beheer/respondenten/wissen", {"email": "petra@partner.nl"},
-                             form_url=f"/checks/{assessment.id}/respondenten")
+    refused = browser.submit(
+        "/beheer/respondenten/wissen", {"email": "petra@partner.nl"}, form_url=f"/checks/{assessment.id}/respondenten"
+    )
     assert refused.status_code == 403
     admin = Browser(app.test_client())
     admin.login(make_user("admin").email)
-    assert admin.client.post("/beheer/respondenten/wissen", data={"email": "petra@partner.nl"}).status_code == 400  # no CSRF token
+    assert (
+        admin.client.post("/beheer/respondenten/wissen", data={"email": "petra@partner.nl"}).status_code == 400
+    )  # no CSRF token
     page = admin.get("/beheer/respondenten?email=geen-adres")
     assert page.status_code == 422 and "Vul een geldig e-mailadres in" in page.get_data(as_text=True)
     assert admin.get("/beheer/respondenten/gegevens.json?email=onbekend@partner.nl").status_code == 404
-    assert admin.submit("/beheer/respondenten/wissen", {"email": "onbekend@partner.nl"},
-                        form_url="/beheer/respondenten").status_code == 404
+    assert (
+        admin.submit(
+            "/beheer/respondenten/wissen", {"email": "onbekend@partner.nl"}, form_url="/beheer/respondenten"
+        ).status_code
+        == 404
+    )
     db.session.expire_all()
     assert db.session.query(Response).filter_by(perspective="ketenpartner").one().email == "petra@partner.nl"
 
@@ -216,7 +244,9 @@ def test_respondent_page_is_the_shared_domain_page(owner_setup, browser, questio
     bad = person.submit("/respondent/stap/3", {f"q_{third.questions[0].id}": "misschien", "action": "save"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    assert f'id="q_{third.questions[0].id}" aria-describedby="q_{third.questions[0].id}-fout" aria-invalid="true"' in html
+    assert (
+        f'id="q_{third.questions[0].id}" aria-describedby="q_{third.questions[0].id}-fout" aria-invalid="true"' in html
+    )
     assert '<span class="visually-hidden">Fout: </span>' in html
 
 
@@ -242,8 +272,9 @@ def test_respondent_save_race_is_a_409_never_a_500(owner_setup, browser, questio
     def save(index):
         barrier.wait()
         with app.app_context():
-            response = tabs[index].client.post("/respondent/stap/1/autosave", data={
-                **pages[index], f"q_{question.id}": ("nee", "deels")[index]})
+            response = tabs[index].client.post(
+                "/respondent/stap/1/autosave", data={**pages[index], f"q_{question.id}": ("nee", "deels")[index]}
+            )
         statuses[index] = response.status_code
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]

@@ -16,20 +16,20 @@ def questionnaire():
     "answers,                                     score_a, level_a, coverage_a",
     [
         ({"a1": "geborgd", "a2": "geborgd", "a3": "geborgd"}, 100, "l5", 1),
-        ({"a1": "nee", "a2": "nee", "a3": "nee"},               0,   "l1", 1),
+        ({"a1": "nee", "a2": "nee", "a3": "nee"}, 0, "l1", 1),
         # (2*3 + 1*1 + 1*0) / (4*3) = 7/12 = 58.3
-        ({"a1": "geborgd", "a2": "deels", "a3": "nee"},          58,  "l3", 1),
+        ({"a1": "geborgd", "a2": "deels", "a3": "nee"}, 58, "l3", 1),
         # weights honoured: (2*0 + 3 + 3) / 12 = 50
-        ({"a1": "nee", "a2": "geborgd", "a3": "geborgd"},        50,  "l3", 1),
+        ({"a1": "nee", "a2": "geborgd", "a3": "geborgd"}, 50, "l3", 1),
         # regional answer counts as 2: (2*2 + 2 + 2) / 12 = 66.7
-        ({"a1": "regio", "a2": "regio", "a3": "vastgelegd"},     67,  "l4", 1),
+        ({"a1": "regio", "a2": "regio", "a3": "vastgelegd"}, 67, "l4", 1),
         # a3 unanswered: (2*2 + 1) / (3*3) = 55.6 over weight 3 of 4
-        ({"a1": "vastgelegd", "a2": "deels"},                    56,  "l3", Fraction(3, 4)),
+        ({"a1": "vastgelegd", "a2": "deels"}, 56, "l3", Fraction(3, 4)),
         # 'weet ik niet' is left out, not zero: (2*3)/(2*3) = 100 over weight 2 of 4
         ({"a1": "geborgd", "a2": "weet_niet", "a3": "weet_niet"}, 100, "l5", Fraction(1, 2)),
         # too few answers: weight 1 of 4 < 0.5 -> no score
-        ({"a2": "geborgd", "a1": "weet_niet"},                    None, None, Fraction(1, 4)),
-        ({},                                                      None, None, 0),
+        ({"a2": "geborgd", "a1": "weet_niet"}, None, None, Fraction(1, 4)),
+        ({}, None, None, 0),
     ],
 )
 def test_domain_score(questionnaire, answers, score_a, level_a, coverage_a):
@@ -42,12 +42,12 @@ def test_domain_score(questionnaire, answers, score_a, level_a, coverage_a):
 @pytest.mark.parametrize(
     "exact, shown, level",
     [
-        (Fraction(399, 10), 40, "l3"),   # 39.9 is shown as 40, so it is level 3
+        (Fraction(399, 10), 40, "l3"),  # 39.9 is shown as 40, so it is level 3
         (Fraction(394, 10), 39, "l2"),
-        (Fraction(395, 10), 40, "l3"),   # half rounds up
-        (Fraction(20), 20, "l2"),        # a boundary belongs to the higher level
+        (Fraction(395, 10), 40, "l3"),  # half rounds up
+        (Fraction(20), 20, "l2"),  # a boundary belongs to the higher level
         (Fraction(0), 0, "l1"),
-        (Fraction(100), 100, "l5"),      # the top includes 100
+        (Fraction(100), 100, "l5"),  # the top includes 100
     ],
 )
 def test_level_boundaries(questionnaire, exact, shown, level):
@@ -68,8 +68,9 @@ def test_overall_is_weighted_mean_of_domains(questionnaire):
 def test_domain_weights_in_overall():
     data = small_data()
     data["domains"][1]["weight"] = 3
-    result = score(small_questionnaire(data),
-                   {"a1": "geborgd", "a2": "geborgd", "a3": "geborgd", "b1": "nee", "b2": "nee"})
+    result = score(
+        small_questionnaire(data), {"a1": "geborgd", "a2": "geborgd", "a3": "geborgd", "b1": "nee", "b2": "nee"}
+    )
     assert result.score == 25  # (1*100 + 3*0) / 4
 
 
@@ -117,8 +118,9 @@ def test_real_questionnaire_all_best_and_all_worst():
     from selfcheck.core.loader import load_questionnaire
 
     questionnaire = load_questionnaire(Path(__file__).parent.parent / "questions.yaml")
-    best = {q.id: max((o for o in q.options if not o.unknown), key=lambda o: o.score).value
-            for q in questionnaire.questions}
+    best = {
+        q.id: max((o for o in q.options if not o.unknown), key=lambda o: o.score).value for q in questionnaire.questions
+    }
     worst = {q.id: "nee" for q in questionnaire.questions}
     assert score(questionnaire, best).score == 100
     assert score(questionnaire, best).level.id == questionnaire.levels[-1].id

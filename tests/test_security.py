@@ -19,8 +19,12 @@ def test_no_inline_script_or_style_in_pages(browser, make_gemeente, make_user, m
     user = make_user("beleidsmedewerker", gemeente)
     assessment = make_assessment(gemeente, user)
     browser.login(user.email)
-    for url in (f"/gemeenten/{gemeente.id}", f"/checks/{assessment.id}", f"/checks/{assessment.id}/stap/1",
-                f"/checks/{assessment.id}/resultaten"):
+    for url in (
+        f"/gemeenten/{gemeente.id}",
+        f"/checks/{assessment.id}",
+        f"/checks/{assessment.id}/stap/1",
+        f"/checks/{assessment.id}/resultaten",
+    ):
         html = browser.get(url).get_data(as_text=True)
         assert "<script>" not in html and " style=" not in html and "<style" not in html, url
 
@@ -70,8 +74,9 @@ def test_successful_logins_do_not_count(browser, make_user):
         browser.logout()
 
 
-def test_a_nul_character_is_refused_with_a_message_and_stores_nothing(browser, make_gemeente, make_user,
-                                                                       make_assessment, questionnaire):
+def test_a_nul_character_is_refused_with_a_message_and_stores_nothing(
+    browser, make_gemeente, make_user, make_assessment, questionnaire
+):
     """PostgreSQL cannot store NUL; without this guard such a comment was a 500 there."""
     from selfcheck.check.store import answer_values
     from selfcheck.extensions import db

@@ -1,5 +1,6 @@
 """The save path writes with hand-built statements (check/store.py); the state it leaves must be
 exactly what the plain ORM would leave: the same answers, versions, authors and stored scores."""
+
 from sqlalchemy import select
 
 from selfcheck.check.store import OVERALL, save_answers
@@ -20,8 +21,11 @@ def _orm_save(assessment, user, values):
             continue
         changed = True
         if answer is None:
-            response.answers.append(Answer(question_id=qid, value=value, comment=comment,
-                                           updated_by_id=user.id, version=assessment.version + 1))
+            response.answers.append(
+                Answer(
+                    question_id=qid, value=value, comment=comment, updated_by_id=user.id, version=assessment.version + 1
+                )
+            )
         elif value is None and not comment:
             response.answers.remove(answer)
             db.session.delete(answer)
@@ -38,17 +42,23 @@ def _state(assessment_id):
     assessment = db.session.get(Assessment, assessment_id)
     answers = db.session.execute(
         select(Answer.question_id, Answer.value, Answer.comment, Answer.version, Answer.updated_by_id)
-        .join(Response).where(Response.assessment_id == assessment_id).order_by(Answer.question_id)).all()
+        .join(Response)
+        .where(Response.assessment_id == assessment_id)
+        .order_by(Answer.question_id)
+    ).all()
     return assessment.version, [tuple(row) for row in answers]
 
 
 def _scores(assessment_id):
-    return {(s.domain_id, s.score, s.level_id, s.level_rank)
-            for s in db.session.scalars(select(DomainScore).filter_by(assessment_id=assessment_id))}
+    return {
+        (s.domain_id, s.score, s.level_id, s.level_rank)
+        for s in db.session.scalars(select(DomainScore).filter_by(assessment_id=assessment_id))
+    }
 
 
-def test_hand_built_statements_leave_the_state_the_orm_would(app, make_gemeente, make_user, make_assessment,
-                                                             questionnaire):
+def test_hand_built_statements_leave_the_state_the_orm_would(
+    app, make_gemeente, make_user, make_assessment, questionnaire
+):
     gemeente = make_gemeente()
     user = make_user("beleidsmedewerker", gemeente)
     tuned = make_assessment(gemeente, user, year=2026)
@@ -71,8 +81,11 @@ def test_hand_built_statements_leave_the_state_the_orm_would(app, make_gemeente,
     # the stored scores are the core's scores of the stored answers
     _, rows = _state(tuned.id)
     result = score(questionnaire, {qid: value for qid, value, *_ in rows if value is not None})
-    expected = {(d.domain.id, d.score, d.level.id if d.level else None, d.level.rank if d.level else None)
-                for d in result.domains}
-    expected.add((OVERALL, result.score, result.level.id if result.level else None,
-                  result.level.rank if result.level else None))
+    expected = {
+        (d.domain.id, d.score, d.level.id if d.level else None, d.level.rank if d.level else None)
+        for d in result.domains
+    }
+    expected.add(
+        (OVERALL, result.score, result.level.id if result.level else None, result.level.rank if result.level else None)
+    )
     assert _scores(tuned.id) == expected

@@ -1,4 +1,5 @@
 """Who may see and change what, whatever URL is typed."""
+
 import pytest
 
 from selfcheck.check.store import answer_values
@@ -32,7 +33,7 @@ def _urls(gemeente, assessment):
 
 
 def test_gemeente_user_gets_404_on_every_url_of_another_gemeente(browser, two_gemeenten, questionnaire):
-    breda, utrecht, breda_check, utrecht_check, people = two_gemeenten
+    _breda, utrecht, breda_check, utrecht_check, people = two_gemeenten
     browser.login(people["breda_beleid"].email)
     for url in _urls(utrecht, utrecht_check):
         response = browser.get(url)
@@ -55,8 +56,12 @@ def test_gemeente_users_cannot_reach_admin_pages(browser, two_gemeenten):
     *_, people = two_gemeenten
     for role in ("breda_beleid", "breda_inkoop", "adviseur"):
         browser.login(people[role].email)
-        for url in ("/beheer/gebruikers", "/beheer/gemeenten", f"/beheer/gebruikers/{people['admin'].id}",
-                    "/beheer/gemeenten/nieuw"):
+        for url in (
+            "/beheer/gebruikers",
+            "/beheer/gemeenten",
+            f"/beheer/gebruikers/{people['admin'].id}",
+            "/beheer/gemeenten/nieuw",
+        ):
             assert browser.get(url).status_code == 403, (role, url)
         browser.logout()
 
@@ -69,13 +74,16 @@ def test_inkoper_reads_but_cannot_post_answers(browser, two_gemeenten, questionn
     step = browser.get(f"/checks/{breda_check.id}/stap/1").get_data(as_text=True)
     assert "Opslaan" not in step and "disabled" in step
     first = questionnaire.questions[0]
-    response = browser.submit(f"/checks/{breda_check.id}/stap/1",
-                              {f"q_{first.id}": "geborgd", "action": "save"})
+    response = browser.submit(f"/checks/{breda_check.id}/stap/1", {f"q_{first.id}": "geborgd", "action": "save"})
     assert response.status_code == 403
-    assert browser.submit(f"/gemeenten/{breda.id}/checks", {"year": "2027"},
-                          form_url=f"/gemeenten/{breda.id}").status_code == 403
-    assert browser.submit(f"/checks/{breda_check.id}/indienen", {},
-                          form_url=f"/checks/{breda_check.id}").status_code == 403
+    assert (
+        browser.submit(f"/gemeenten/{breda.id}/checks", {"year": "2027"}, form_url=f"/gemeenten/{breda.id}").status_code
+        == 403
+    )
+    assert (
+        browser.submit(f"/checks/{breda_check.id}/indienen", {}, form_url=f"/checks/{breda_check.id}").status_code
+        == 403
+    )
     db.session.expire_all()
     assert answer_values(db.session.get(Assessment, breda_check.id)) == {first.id: ("nee", "")}
 
@@ -96,7 +104,7 @@ def test_national_roles_see_every_gemeente_read_only(browser, two_gemeenten, que
 
 def test_anonymous_visitor_is_sent_to_login(client, two_gemeenten):
     breda, _, breda_check, _, _ = two_gemeenten
-    for url in _urls(breda, breda_check) + ["/", "/beheer/gebruikers"]:
+    for url in [*_urls(breda, breda_check), "/", "/beheer/gebruikers"]:
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"].startswith("/inloggen"), url
 

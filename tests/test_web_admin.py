@@ -16,8 +16,13 @@ def admin(browser, make_user):
 
 
 def test_admin_creates_and_edits_a_gemeente(browser, admin):
-    data = {"code": "gm0758", "name": "Breda", "province": "Noord-Brabant", "jeugdregio": "West-Brabant-Oost",
-            "inhabitants": "186000"}
+    data = {
+        "code": "gm0758",
+        "name": "Breda",
+        "province": "Noord-Brabant",
+        "jeugdregio": "West-Brabant-Oost",
+        "inhabitants": "186000",
+    }
     assert browser.submit("/beheer/gemeenten/nieuw", data).status_code == 302
     breda = db.session.query(Gemeente).one()
     assert (breda.code, breda.inhabitants, breda.jeugdregio) == ("GM0758", 186000, "West-Brabant-Oost")
@@ -41,21 +46,29 @@ def test_gemeente_form_errors_are_dutch_and_keep_input(browser, admin, make_geme
 
 def _upload(browser, content: bytes):
     token = csrf_token(browser.get("/beheer/gemeenten").get_data(as_text=True))
-    return browser.client.post("/beheer/gemeenten/import", content_type="multipart/form-data",
-                               data={"csrf_token": token, "file": (io.BytesIO(content), "gemeenten.csv")})
+    return browser.client.post(
+        "/beheer/gemeenten/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(content), "gemeenten.csv")},
+    )
 
 
 def test_csv_import_in_cbs_layout(browser, admin, make_gemeente):
     make_gemeente("GM0758", "Breda (oud)")
-    csv_text = ("Gemeentecode;GemeentecodeGM;Gemeentenaam;Provinciecode;ProvinciecodePV;Provincienaam\n"
-                "758;GM0758;Breda;30;PV30;Noord-Brabant\n"
-                "344;GM0344;Utrecht;26;PV26;Utrecht\n"
-                "14;GM0014;Groningen;20;PV20;Groningen\n")
+    csv_text = (
+        "Gemeentecode;GemeentecodeGM;Gemeentenaam;Provinciecode;ProvinciecodePV;Provincienaam\n"
+        "758;GM0758;Breda;30;PV30;Noord-Brabant\n"
+        "344;GM0344;Utrecht;26;PV26;Utrecht\n"
+        "14;GM0014;Groningen;20;PV20;Groningen\n"
+    )
     response = _upload(browser, ("\ufeff" + csv_text).encode("utf-8"))
     assert response.status_code == 302
     rows = {g.code: (g.name, g.province) for g in db.session.query(Gemeente)}
-    assert rows == {"GM0758": ("Breda", "Noord-Brabant"), "GM0344": ("Utrecht", "Utrecht"),
-                    "GM0014": ("Groningen", "Groningen")}
+    assert rows == {
+        "GM0758": ("Breda", "Noord-Brabant"),
+        "GM0344": ("Utrecht", "Utrecht"),
+        "GM0014": ("Groningen", "Groningen"),
+    }
 
 
 def test_csv_import_with_errors_imports_nothing(browser, admin):
@@ -75,15 +88,18 @@ def test_parse_cbs_csv_accepts_both_code_forms_and_cp1252():
 
 
 def test_admin_cannot_remove_own_admin_role(browser, admin):
-    response = browser.submit(f"/beheer/gebruikers/{admin.id}",
-                              {"name": admin.name, "email": admin.email, "role": "adviseur", "gemeente_id": "0"})
+    response = browser.submit(
+        f"/beheer/gebruikers/{admin.id}",
+        {"name": admin.name, "email": admin.email, "role": "adviseur", "gemeente_id": "0"},
+    )
     assert response.status_code == 422
     assert db.session.get(User, admin.id).role == "admin"
 
 
 def test_gemeente_role_requires_a_gemeente(browser, admin):
-    response = browser.submit("/beheer/gebruikers/nieuw",
-                              {"name": "X", "email": "x@breda.nl", "role": "inkoper", "gemeente_id": "0"})
+    response = browser.submit(
+        "/beheer/gebruikers/nieuw", {"name": "X", "email": "x@breda.nl", "role": "inkoper", "gemeente_id": "0"}
+    )
     assert response.status_code == 422
     assert "Kies de gemeente van deze medewerker." in response.get_data(as_text=True)
     assert db.session.query(User).count() == 1
@@ -91,8 +107,9 @@ def test_gemeente_role_requires_a_gemeente(browser, admin):
 
 def test_upload_too_large_gets_dutch_error(browser, admin):
     body = b"x" * (3 * 1024 * 1024)  # raw bytes: the test client would spool a dict to a temp file
-    response = browser.client.post("/beheer/gemeenten/import", data=body,
-                                   content_type="multipart/form-data; boundary=grens")
+    response = browser.client.post(
+        "/beheer/gemeenten/import", data=body, content_type="multipart/form-data; boundary=grens"
+    )
     assert response.status_code == 413
     assert "te groot" in response.get_data(as_text=True)
 

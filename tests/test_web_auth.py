@@ -49,8 +49,9 @@ def test_login_without_csrf_token_is_refused(client, make_user):
 def test_next_parameter_cannot_leave_the_site(client, make_user):
     user = make_user("adviseur")
     token = csrf_token(client.get("/inloggen").get_data(as_text=True))
-    response = client.post("/inloggen?next=//evil.example/x",
-                           data={"csrf_token": token, "email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/inloggen?next=//evil.example/x", data={"csrf_token": token, "email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -67,9 +68,16 @@ def test_passwords_are_hashed_with_scrypt(app, make_user, monkeypatch, tmp_path)
 def test_invitation_sets_password_once(browser, make_user, client):
     admin = make_user("admin")
     browser.login(admin.email)
-    response = browser.submit("/beheer/gebruikers/nieuw",
-                              {"name": "Nieuwe Adviseur", "email": "Nieuw@Trimbos.example",
-                               "role": "adviseur", "gemeente_id": "0", "active": "y"})
+    response = browser.submit(
+        "/beheer/gebruikers/nieuw",
+        {
+            "name": "Nieuwe Adviseur",
+            "email": "Nieuw@Trimbos.example",
+            "role": "adviseur",
+            "gemeente_id": "0",
+            "active": "y",
+        },
+    )
     invited = db.session.query(User).filter_by(email="nieuw@trimbos.example").one()
     assert invited.password_hash is None
     assert response.headers["Location"] == f"/beheer/gebruikers/{invited.id}/uitnodiging"
@@ -89,13 +97,48 @@ def test_invitation_sets_password_once(browser, make_user, client):
 
 def test_create_user_command(runner, make_gemeente):
     make_gemeente("GM0758", "Breda")
-    result = runner.invoke(args=["create-user", "--email", "Eerste@Beheer.nl", "--name", "Eerste",
-                                 "--role", "admin", "--password", "een lang wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Eerste@Beheer.nl",
+            "--name",
+            "Eerste",
+            "--role",
+            "admin",
+            "--password",
+            "een lang wachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.query(User).filter_by(email="eerste@beheer.nl", role="admin").count() == 1
-    result = runner.invoke(args=["create-user", "--email", "b@breda.nl", "--name", "B",
-                                 "--role", "inkoper", "--password", "een lang wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "b@breda.nl",
+            "--name",
+            "B",
+            "--role",
+            "inkoper",
+            "--password",
+            "een lang wachtwoord",
+        ]
+    )
     assert result.exit_code == 1 and "CBS-code" in result.output
-    result = runner.invoke(args=["create-user", "--email", "b@breda.nl", "--name", "B", "--role", "inkoper",
-                                 "--gemeente", "gm0758", "--password", "een lang wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "b@breda.nl",
+            "--name",
+            "B",
+            "--role",
+            "inkoper",
+            "--gemeente",
+            "gm0758",
+            "--password",
+            "een lang wachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output

@@ -1,12 +1,13 @@
 """Filling in the check through the web, with CSRF on, as a beleidsmedewerker would."""
+
 import re
 
 import pytest
 
 from selfcheck.check.store import answer_values
+from selfcheck.core.report import build_report
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
-from selfcheck.core.report import build_report
 
 
 @pytest.fixture
@@ -31,8 +32,9 @@ def _stored(assessment_id):
 def test_whole_check_page_by_page_then_resume_submit_and_results(browser, breda, questionnaire):
     gemeente, policy_officer, _ = breda
     browser.login(policy_officer.email)
-    response = browser.submit(f"/gemeenten/{gemeente.id}/checks", {"year": "2026"},
-                              form_url=f"/gemeenten/{gemeente.id}")
+    response = browser.submit(
+        f"/gemeenten/{gemeente.id}/checks", {"year": "2026"}, form_url=f"/gemeenten/{gemeente.id}"
+    )
     assessment = db.session.query(Assessment).one()
     assert response.headers["Location"] == f"/checks/{assessment.id}/stap/1"
 
@@ -48,11 +50,9 @@ def test_whole_check_page_by_page_then_resume_submit_and_results(browser, breda,
             first_q = domains[0].questions[0]
             assert re.search(rf'id="q_{first_q.id}-vastgelegd" value="vastgelegd" checked', first)
             assert f"Toelichting bij {first_q.id}" in first
-        response = browser.submit(f"/checks/{assessment.id}/stap/{number}",
-                                  {**_answers_for(domain), "action": "next"})
+        response = browser.submit(f"/checks/{assessment.id}/stap/{number}", {**_answers_for(domain), "action": "next"})
         assert response.status_code == 302
-        expected = (f"/checks/{assessment.id}/stap/{number + 1}" if number < len(domains)
-                    else f"/checks/{assessment.id}")
+        expected = f"/checks/{assessment.id}/stap/{number + 1}" if number < len(domains) else f"/checks/{assessment.id}"
         assert response.headers["Location"] == expected
 
     stored = _stored(assessment.id)
@@ -67,8 +67,11 @@ def test_whole_check_page_by_page_then_resume_submit_and_results(browser, breda,
     report = build_report(questionnaire, stored, gemeente="Breda", year=2026, submitted=True)
     page = browser.get(f"/checks/{assessment.id}/resultaten").get_data(as_text=True)
     for domain_result in report.result.domains:
-        row = re.search(rf"<th scope=\"row\"[^>]*>{re.escape(domain_result.domain.title)}</th>\s*"
-                        rf"<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>", page)
+        row = re.search(
+            rf"<th scope=\"row\"[^>]*>{re.escape(domain_result.domain.title)}</th>\s*"
+            rf"<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>",
+            page,
+        )
         assert row, domain_result.domain.title
         assert row.group(1) == str(domain_result.score)
         assert row.group(2) == domain_result.level.label
@@ -81,8 +84,9 @@ def test_whole_check_page_by_page_then_resume_submit_and_results(browser, breda,
 
     # frozen: a later post changes nothing
     before = _stored(assessment.id)
-    response = browser.submit(f"/checks/{assessment.id}/stap/1",
-                              {**_answers_for(domains[0], ("nee",)), "action": "save"})
+    response = browser.submit(
+        f"/checks/{assessment.id}/stap/1", {**_answers_for(domains[0], ("nee",)), "action": "save"}
+    )
     assert response.status_code == 302
     assert _stored(assessment.id) == before
 
@@ -95,8 +99,9 @@ def test_submit_refused_while_questions_are_open(browser, breda, make_assessment
     overview = browser.get(f"/checks/{assessment.id}").get_data(as_text=True)
     assert "Nog niet beantwoord" in overview
     assert f"#q_{questionnaire.questions[1].id}" in overview
-    response = browser.submit(f"/checks/{assessment.id}/indienen", {}, form_url=f"/checks/{assessment.id}",
-                              follow_redirects=True)
+    response = browser.submit(
+        f"/checks/{assessment.id}/indienen", {}, form_url=f"/checks/{assessment.id}", follow_redirects=True
+    )
     assert f"Nog {len(questionnaire.questions) - 1} vragen zonder antwoord" in response.get_data(as_text=True)
     assert db.session.get(Assessment, assessment.id).status == "concept"
 
@@ -140,15 +145,19 @@ def test_unknown_question_id_is_refused(browser, breda, make_assessment, questio
     assert response.status_code == 400
     assert "velden die niet bij deze stap horen (q_bestaat_niet)" in response.get_data(as_text=True)
     # a question of another step is not accepted on this one either
-    data = {**_answers_for(questionnaire.domains[0]),
-            f"q_{questionnaire.domains[1].questions[0].id}": "nee", "action": "save"}
+    data = {
+        **_answers_for(questionnaire.domains[0]),
+        f"q_{questionnaire.domains[1].questions[0].id}": "nee",
+        "action": "save",
+    }
     assert browser.submit(f"/checks/{assessment.id}/stap/1", data).status_code == 400
     assert _stored(assessment.id) == {}
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token"])
 def test_missing_or_wrong_csrf_token_changes_nothing_and_keeps_input(
-        client, browser, breda, make_assessment, questionnaire, token):
+    client, browser, breda, make_assessment, questionnaire, token
+):
     gemeente, policy_officer, _ = breda
     assessment = make_assessment(gemeente, policy_officer)
     browser.login(policy_officer.email)
@@ -177,17 +186,24 @@ def test_saving_an_empty_answer_removes_it(browser, breda, make_assessment, ques
 def test_new_check_prefilled_from_last_year(browser, breda, make_assessment, questionnaire):
     gemeente, policy_officer, _ = breda
     first, second = questionnaire.questions[:2]
-    make_assessment(gemeente, policy_officer, year=2025, submitted=True,
-                    answers={first.id: ("geborgd", "Vorig jaar"), second.id: ("nee", "")})
+    make_assessment(
+        gemeente,
+        policy_officer,
+        year=2025,
+        submitted=True,
+        answers={first.id: ("geborgd", "Vorig jaar"), second.id: ("nee", "")},
+    )
     browser.login(policy_officer.email)
-    browser.submit(f"/gemeenten/{gemeente.id}/checks", {"year": "2026", "prefill": "y"},
-                   form_url=f"/gemeenten/{gemeente.id}")
+    browser.submit(
+        f"/gemeenten/{gemeente.id}/checks", {"year": "2026", "prefill": "y"}, form_url=f"/gemeenten/{gemeente.id}"
+    )
     new = db.session.query(Assessment).filter_by(year=2026).one()
     assert _stored(new.id) == {first.id: ("geborgd", "Vorig jaar"), second.id: ("nee", "")}
     assert new.status == "concept"
 
-    response = browser.submit(f"/gemeenten/{gemeente.id}/checks", {"year": "2026"},
-                              form_url=f"/gemeenten/{gemeente.id}")
+    response = browser.submit(
+        f"/gemeenten/{gemeente.id}/checks", {"year": "2026"}, form_url=f"/gemeenten/{gemeente.id}"
+    )
     assert response.status_code == 422
     assert "Er is al een check voor 2026." in response.get_data(as_text=True)
 
@@ -195,8 +211,9 @@ def test_new_check_prefilled_from_last_year(browser, breda, make_assessment, que
 def test_year_is_validated_in_dutch(browser, breda):
     gemeente, policy_officer, _ = breda
     browser.login(policy_officer.email)
-    response = browser.submit(f"/gemeenten/{gemeente.id}/checks", {"year": "1999"},
-                              form_url=f"/gemeenten/{gemeente.id}")
+    response = browser.submit(
+        f"/gemeenten/{gemeente.id}/checks", {"year": "1999"}, form_url=f"/gemeenten/{gemeente.id}"
+    )
     assert response.status_code == 422
     assert "Kies een jaar tussen 2015 en" in response.get_data(as_text=True)
     assert db.session.query(Assessment).count() == 0
@@ -223,8 +240,7 @@ def test_autosave_answers_in_json(browser, client, breda, make_assessment, quest
     assert _stored(assessment.id) == {question.id: ("deels", "")}
 
 
-def test_a_page_view_ends_its_read_transaction_with_commit_and_a_failed_one_does_not(
-        browser, breda, make_assessment):
+def test_a_page_view_ends_its_read_transaction_with_commit_and_a_failed_one_does_not(browser, breda, make_assessment):
     """On PostgreSQL a ROLLBACK makes psycopg drop its prepared statements (check.store.end_read_transaction)."""
     from sqlalchemy import event
 

@@ -1,4 +1,5 @@
 """The PDF report through the web: content, access, hostile comments, cache."""
+
 import subprocess
 from io import BytesIO
 
@@ -8,8 +9,10 @@ from pypdf import PdfReader
 from selfcheck.check.operations import report_for
 from selfcheck.extensions import db
 
-HOSTILE_COMMENT = ('<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
-                   '<style>body { background: url(file:///etc/passwd) }</style> ../../etc/passwd')
+HOSTILE_COMMENT = (
+    '<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
+    "<style>body { background: url(file:///etc/passwd) }</style> ../../etc/passwd"
+)
 
 
 def pdf_text(pdf: bytes) -> list[str]:
@@ -19,22 +22,27 @@ def pdf_text(pdf: bytes) -> list[str]:
 
 
 def answers_all(questionnaire, pattern=("deels", "nee", "vastgelegd", "weet_niet", "geborgd")):
-    return {q.id: (pattern[i % len(pattern)], f"Notitie {q.id}" if i % 7 == 0 else "")
-            for i, q in enumerate(questionnaire.questions)}
+    return {
+        q.id: (pattern[i % len(pattern)], f"Notitie {q.id}" if i % 7 == 0 else "")
+        for i, q in enumerate(questionnaire.questions)
+    }
 
 
 @pytest.fixture
 def breda(make_gemeente, make_user, make_assessment, questionnaire):
     gemeente = make_gemeente("GM0758", "Breda")
-    people = {role: make_user(role, gemeente if role in ("beleidsmedewerker", "inkoper") else None)
-              for role in ("beleidsmedewerker", "inkoper", "adviseur", "admin")}
-    finished = make_assessment(gemeente, people["beleidsmedewerker"], year=2025, submitted=True,
-                               answers=answers_all(questionnaire))
+    people = {
+        role: make_user(role, gemeente if role in ("beleidsmedewerker", "inkoper") else None)
+        for role in ("beleidsmedewerker", "inkoper", "adviseur", "admin")
+    }
+    finished = make_assessment(
+        gemeente, people["beleidsmedewerker"], year=2025, submitted=True, answers=answers_all(questionnaire)
+    )
     return gemeente, people, finished
 
 
 def test_report_content(browser, breda, app):
-    gemeente, people, finished = breda
+    _gemeente, people, finished = breda
     browser.login(people["inkoper"].email)
     response = browser.get(f"/checks/{finished.id}/rapport.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -54,7 +62,7 @@ def test_report_content(browser, breda, app):
     flat = " ".join(text.split())
     for advice in report.advice:
         assert advice.recommendation.title in flat
-    for qid, answered in report.answers.items():
+    for _qid, answered in report.answers.items():
         if answered.comment:
             assert answered.comment in flat
     assert "Actieplan" in text and "Eigenaar" in text and "Termijn" in text
@@ -80,7 +88,7 @@ def test_report_is_tagged_dutch_with_title_and_chart_alternative(browser, breda)
         if "/Alt" in node:
             alts.append(str(node["/Alt"]))
         kids = node.get("/K")
-        for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
             if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
                 walk(kid)
 
@@ -90,8 +98,9 @@ def test_report_is_tagged_dutch_with_title_and_chart_alternative(browser, breda)
 
 def test_draft_is_marked_concept_on_every_page(browser, breda, make_assessment, questionnaire):
     gemeente, people, _ = breda
-    draft = make_assessment(gemeente, people["beleidsmedewerker"], year=2026,
-                            answers=dict(list(answers_all(questionnaire).items())[:10]))
+    draft = make_assessment(
+        gemeente, people["beleidsmedewerker"], year=2026, answers=dict(list(answers_all(questionnaire).items())[:10])
+    )
     browser.login(people["beleidsmedewerker"].email)
     pages = pdf_text(browser.get(f"/checks/{draft.id}/rapport.pdf").data)
     assert len(pages) > 5
@@ -129,14 +138,17 @@ def test_hostile_comment_is_printed_as_text_and_reads_nothing(browser, breda, ma
     first = questionnaire.domains[0].questions[0]
     draft = make_assessment(gemeente, people["beleidsmedewerker"], year=2026)
     browser.login(people["beleidsmedewerker"].email)
-    response = browser.submit(f"/checks/{draft.id}/stap/1",
-                              {f"q_{first.id}": "nee", f"c_{first.id}": HOSTILE_COMMENT, "action": "save"})
+    response = browser.submit(
+        f"/checks/{draft.id}/stap/1", {f"q_{first.id}": "nee", f"c_{first.id}": HOSTILE_COMMENT, "action": "save"}
+    )
     assert response.status_code == 302
     pdf = browser.get(f"/checks/{draft.id}/rapport.pdf").data
     reader = PdfReader(BytesIO(pdf))
     assert reader.attachments == {}
-    assert all(not page.get("/Annots") or all(
-        a.get_object().get("/Subtype") != "/FileAttachment" for a in page["/Annots"]) for page in reader.pages)
+    assert all(
+        not page.get("/Annots") or all(a.get_object().get("/Subtype") != "/FileAttachment" for a in page["/Annots"])
+        for page in reader.pages
+    )
     assert sum(len(page.images) for page in reader.pages) == 0  # the chart is vector, no raster image
     text = " ".join("\n".join(pdf_text(pdf)).split())
     assert '<img src="file:///etc/passwd">' in text  # shown as the text the user typed

@@ -1,8 +1,9 @@
 """A consistent backup of all data as JSON, and its restore into an empty database."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import IO
 
 from sqlalchemy import DateTime, func, select, text
@@ -36,17 +37,19 @@ def _encode(value):
 
 def write_backup(file: IO[str]) -> dict[str, int]:
     """Write every table to `file`; return the row count per table."""
-    with db.engine.connect() as connection:
-        with connection.begin():
-            _begin_snapshot(connection)
-            revision = _schema_revision(connection)
-            tables = {}
-            for table in db.metadata.sorted_tables:
-                rows = connection.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-                tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in rows]
-    json.dump({"format": FORMAT, "schema_revision": revision,
-               "created": datetime.now(timezone.utc).isoformat(), "tables": tables},
-              file, ensure_ascii=False, indent=1)
+    with db.engine.connect() as connection, connection.begin():
+        _begin_snapshot(connection)
+        revision = _schema_revision(connection)
+        tables = {}
+        for table in db.metadata.sorted_tables:
+            rows = connection.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+            tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in rows]
+    json.dump(
+        {"format": FORMAT, "schema_revision": revision, "created": datetime.now(UTC).isoformat(), "tables": tables},
+        file,
+        ensure_ascii=False,
+        indent=1,
+    )
     return {name: len(rows) for name, rows in tables.items()}
 
 
@@ -55,7 +58,7 @@ def restore_backup(file: IO[str]) -> dict[str, int]:
     try:
         data = json.load(file)
     except json.JSONDecodeError as error:
-        raise BackupError(f"Geen geldige back-up (JSON-fout op regel {error.lineno}).")
+        raise BackupError(f"Geen geldige back-up (JSON-fout op regel {error.lineno}).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
         raise BackupError("Dit bestand is geen back-up van de KOPP/KOV Beleidscheck.")
     with db.engine.begin() as connection:
@@ -67,18 +70,25 @@ def restore_backup(file: IO[str]) -> dict[str, int]:
             )
         for table in db.metadata.sorted_tables:
             if connection.execute(select(func.count()).select_from(table)).scalar_one():
-                raise BackupError(f"De database is niet leeg (tabel {table.name}); herstel alleen in een lege database.")
+                raise BackupError(
+                    f"De database is niet leeg (tabel {table.name}); herstel alleen in een lege database."
+                )
         counts = {}
         for table in db.metadata.sorted_tables:
             dates = {c.name for c in table.columns if isinstance(c.type, DateTime)}
-            rows = [{k: (datetime.fromisoformat(v) if k in dates and v else v) for k, v in row.items()}
-                    for row in data["tables"].get(table.name, [])]
+            rows = [
+                {k: (datetime.fromisoformat(v) if k in dates and v else v) for k, v in row.items()}
+                for row in data["tables"].get(table.name, [])
+            ]
             if rows:
                 connection.execute(table.insert(), rows)
             counts[table.name] = len(rows)
             if connection.dialect.name == "postgresql" and rows and "id" in table.columns:
                 # ids were inserted explicitly; the sequence must continue after them
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                    f"(SELECT MAX(id) FROM \"{table.name}\"))"))
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f'(SELECT MAX(id) FROM "{table.name}"))'
+                    )
+                )
     return counts

@@ -1,4 +1,5 @@
 """Import gemeenten from a CBS list (code and name), e.g. 'Gemeenten alfabetisch' saved as CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -54,9 +55,7 @@ def parse_cbs_csv(text: str) -> ImportResult:
     code_at, name_at = _column(header, CODE_COLUMNS), _column(header, NAME_COLUMNS)
     province_at = _column(header, PROVINCE_COLUMNS)
     if code_at is None or name_at is None:
-        result.problems.append(
-            "Regel 1: verwacht de kolommen 'GemeentecodeGM' (of 'Gemeentecode') en 'Gemeentenaam'."
-        )
+        result.problems.append("Regel 1: verwacht de kolommen 'GemeentecodeGM' (of 'Gemeentecode') en 'Gemeentenaam'.")
         return result
     seen = set()
     for line, row in enumerate(rows[1:], start=2):

@@ -1,4 +1,5 @@
 """Beheer: gemeenten, the CBS import, accounts, and finding respondents."""
+
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -13,8 +14,10 @@ from selfcheck.web.forms import Form, email_address, strip
 class GemeenteForm(Form):
     code = StringField(
         "CBS-code",
-        validators=[DataRequired("Vul de CBS-code in."),
-                    Regexp(r"^GM\d{4}$", message="Een CBS-code is GM met vier cijfers, zoals GM0758.")],
+        validators=[
+            DataRequired("Vul de CBS-code in."),
+            Regexp(r"^GM\d{4}$", message="Een CBS-code is GM met vier cijfers, zoals GM0758."),
+        ],
         filters=[lambda v: strip(v).upper()],
     )
     name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=120)], filters=[strip])
@@ -51,5 +54,6 @@ class RespondentSearchForm(Form):
     class Meta:
         csrf = False
 
-    email = EmailField("E-mailadres van de respondent",
-                       validators=[DataRequired("Vul een e-mailadres in."), email_address])
+    email = EmailField(
+        "E-mailadres van de respondent", validators=[DataRequired("Vul een e-mailadres in."), email_address]
+    )

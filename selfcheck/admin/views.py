@@ -1,4 +1,5 @@
 """Beheer: gemeenten (one by one or from a CBS list) and user accounts."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -6,15 +7,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from selfcheck.policy import roles_required
-from selfcheck.auth.tokens import INVITATION_DAYS, invitation_token
-from selfcheck.web.audit import ACTIONS, record
 from selfcheck.admin.cbs import apply_import, parse_cbs_csv
-from selfcheck.extensions import db
 from selfcheck.admin.forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
-from selfcheck.enums import GEMEENTE_ROLES, Role
-from selfcheck.models import AuditEvent, Gemeente, User
 from selfcheck.admin.privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
+from selfcheck.auth.tokens import INVITATION_DAYS, invitation_token
+from selfcheck.enums import GEMEENTE_ROLES, Role
+from selfcheck.extensions import db
+from selfcheck.models import AuditEvent, Gemeente, User
+from selfcheck.policy import roles_required
+from selfcheck.web.audit import ACTIONS, record
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 admin_only = roles_required(Role.ADMIN)
@@ -161,8 +162,9 @@ def delete_user(user_id: int):
         forget_user(user)
         record("user.deleted", account=f"account {user_id}")
         db.session.commit()
-        flash("Het account en de persoonsgegevens zijn verwijderd. De checks van de gemeente blijven bestaan.",
-              "success")
+        flash(
+            "Het account en de persoonsgegevens zijn verwijderd. De checks van de gemeente blijven bestaan.", "success"
+        )
         return redirect(url_for("admin.users"))
     return render_template("admin/delete_user.html", user=user)
 
@@ -175,7 +177,9 @@ def respondents():
     form = RespondentSearchForm(formdata=request.args or None)
     searched = bool(request.args) and form.validate()
     found = respondents_by_email(form.email.data) if searched else []
-    return render_template("admin/respondents.html", form=form, found=found, searched=searched), 422 if form.errors else 200
+    return render_template(
+        "admin/respondents.html", form=form, found=found, searched=searched
+    ), 422 if form.errors else 200
 
 
 def _respondents_asked_for(formdata):
@@ -194,8 +198,11 @@ def export_respondent():
     for response in found:  # the audit trail names the check and perspective, never the person
         record("respondent.exported", assessment=response.assessment, perspective=response.perspective)
     db.session.commit()
-    return jsonify(respondent_data(found)), 200, {
-        "Content-Disposition": 'attachment; filename="persoonsgegevens-respondent.json"'}
+    return (
+        jsonify(respondent_data(found)),
+        200,
+        {"Content-Disposition": 'attachment; filename="persoonsgegevens-respondent.json"'},
+    )
 
 
 @bp.post("/respondenten/wissen")
@@ -206,8 +213,11 @@ def forget_respondents():
         forget_respondent(response)
         record("respondent.forgotten", assessment=response.assessment, perspective=response.perspective)
     db.session.commit()
-    flash(f"De naam en het e-mailadres zijn gewist bij {len(found)} uitnodiging(en); de antwoorden blijven, "
-          "onder hun perspectief.", "success")
+    flash(
+        f"De naam en het e-mailadres zijn gewist bij {len(found)} uitnodiging(en); de antwoorden blijven, "
+        "onder hun perspectief.",
+        "success",
+    )
     return redirect(url_for("admin.respondents"))
 
 

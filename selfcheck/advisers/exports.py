@@ -1,4 +1,5 @@
 """Exports for advisers: the overview as CSV or XLSX, one assessment as JSON."""
+
 from __future__ import annotations
 
 import csv
@@ -7,22 +8,31 @@ import io
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from selfcheck.advisers.queries import Filters, latest_assessments
 from selfcheck.check.operations import report_for
 from selfcheck.check.store import OVERALL
-from selfcheck.questionnaires.versions import QuestionnaireStore
-from selfcheck.extensions import db
-from selfcheck.advisers.queries import Filters, latest_assessments
-from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response
 from selfcheck.core.questionnaire import Questionnaire
+from selfcheck.extensions import db
+from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, QuestionnaireVersion, Response
+from selfcheck.questionnaires.versions import QuestionnaireStore
 
 
 def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bool = False) -> list[list]:
     """Header and one row per assessment: its gemeente, version, scores and every stored answer."""
     # Plain columns in one query (no per-row loading of gemeente or questionnaire text).
     query = (
-        select(Assessment.id, Gemeente.name, Gemeente.code, Gemeente.province, Gemeente.jeugdregio,
-               Gemeente.inhabitants, Assessment.year, Assessment.status, QuestionnaireVersion.version,
-               Assessment.questionnaire_fingerprint)
+        select(
+            Assessment.id,
+            Gemeente.name,
+            Gemeente.code,
+            Gemeente.province,
+            Gemeente.jeugdregio,
+            Gemeente.inhabitants,
+            Assessment.year,
+            Assessment.status,
+            QuestionnaireVersion.version,
+            Assessment.questionnaire_fingerprint,
+        )
         .join(Gemeente, Gemeente.id == Assessment.gemeente_id)
         .join(QuestionnaireVersion, QuestionnaireVersion.fingerprint == Assessment.questionnaire_fingerprint)
     )
@@ -45,17 +55,29 @@ def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bo
         answers.setdefault(assessment_id, {})[question_id] = value
     scores: dict[int, dict[str, DomainScore]] = {}
     for assessment_id, domain_id, score, level_id in db.session.execute(
-        select(DomainScore.assessment_id, DomainScore.domain_id, DomainScore.score, DomainScore.level_id)
-        .where(DomainScore.assessment_id.in_(ids))
+        select(DomainScore.assessment_id, DomainScore.domain_id, DomainScore.score, DomainScore.level_id).where(
+            DomainScore.assessment_id.in_(ids)
+        )
     ):
         scores.setdefault(assessment_id, {})[domain_id] = (score, level_id)
 
     domain_ids = [OVERALL] + [d.id for d in questionnaire.domains]
     question_ids = [q.id for q in questionnaire.questions]
-    header = (["gemeente", "cbs_code", "provincie", "jeugdregio", "inwoners", "jaar", "status",
-               "vragenlijst_versie", "vragenlijst_vingerafdruk"]
-              + [f"{d.lstrip('_')}_{kind}" for d in domain_ids for kind in ("score", "niveau")]
-              + question_ids)
+    header = (
+        [
+            "gemeente",
+            "cbs_code",
+            "provincie",
+            "jeugdregio",
+            "inwoners",
+            "jaar",
+            "status",
+            "vragenlijst_versie",
+            "vragenlijst_vingerafdruk",
+        ]
+        + [f"{d.lstrip('_')}_{kind}" for d in domain_ids for kind in ("score", "niveau")]
+        + question_ids
+    )
     table = [header]
     for assessment_id, *columns in assessments:
         own = scores.get(assessment_id, {})
@@ -93,12 +115,18 @@ def assessment_json(store: QuestionnaireStore, assessment: Assessment) -> dict:
         "vragenlijst": {"versie": report.questionnaire.version, "vingerafdruk": report.questionnaire.fingerprint},
         "scores": {
             "totaal": {"score": report.result.score, "niveau": report.result.level.id if report.result.level else None},
-            **{d.domain.id: {"score": d.score, "niveau": d.level.id if d.level else None}
-               for d in report.result.domains},
+            **{
+                d.domain.id: {"score": d.score, "niveau": d.level.id if d.level else None}
+                for d in report.result.domains
+            },
         },
         "antwoorden": {
-            qid: {"waarde": a.option.value if a.option else None, "antwoord": a.option.label if a.option else None,
-                  "toelichting": a.comment}
-            for qid, a in report.answers.items() if a.option or a.comment
+            qid: {
+                "waarde": a.option.value if a.option else None,
+                "antwoord": a.option.label if a.option else None,
+                "toelichting": a.comment,
+            }
+            for qid, a in report.answers.items()
+            if a.option or a.comment
         },
     }

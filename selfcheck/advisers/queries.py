@@ -1,5 +1,6 @@
 """Adviser views on many gemeenten: every figure is aggregated in SQL over the stored scores
 (DomainScore) and answers; only aggregates and page-sized row sets come back to Python."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select
 
 from selfcheck.check.store import OVERALL
+from selfcheck.core.questionnaire import Questionnaire
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, DomainScore, Gemeente, Response
-from selfcheck.core.questionnaire import Questionnaire
 
 MIN_GROUP = 5  # smaller groups get no benchmark: their figures would point at single gemeenten
 SIZE_CLASSES = {
@@ -67,8 +68,10 @@ def latest_assessments(filters: Filters):
     )
     return (
         select(Assessment.id.label("assessment_id"))
-        .join(latest_year, and_(latest_year.c.gemeente_id == Assessment.gemeente_id,
-                                latest_year.c.year == Assessment.year))
+        .join(
+            latest_year,
+            and_(latest_year.c.gemeente_id == Assessment.gemeente_id, latest_year.c.year == Assessment.year),
+        )
         .subquery()
     )
 
@@ -78,7 +81,9 @@ def _score_columns(domain_ids: list[str]):
     columns = []
     for domain_id in domain_ids:
         columns.append(func.max(case((DomainScore.domain_id == domain_id, DomainScore.score))).label(f"s_{domain_id}"))
-        columns.append(func.max(case((DomainScore.domain_id == domain_id, DomainScore.level_id))).label(f"l_{domain_id}"))
+        columns.append(
+            func.max(case((DomainScore.domain_id == domain_id, DomainScore.level_id))).label(f"l_{domain_id}")
+        )
     return columns
 
 
@@ -94,8 +99,9 @@ class OverviewPage:
 SORTABLE = {"naam": Gemeente.name, "jaar": Assessment.year, "inwoners": Gemeente.inhabitants}
 
 
-def overview(questionnaire: Questionnaire, filters: Filters, sort: str = "naam", descending: bool = False,
-             page: int = 1) -> OverviewPage:
+def overview(
+    questionnaire: Questionnaire, filters: Filters, sort: str = "naam", descending: bool = False, page: int = 1
+) -> OverviewPage:
     domain_ids = [OVERALL] + [d.id for d in questionnaire.domains]
     latest = latest_assessments(filters)
     scores = (
@@ -105,9 +111,18 @@ def overview(questionnaire: Questionnaire, filters: Filters, sort: str = "naam",
         .subquery()
     )
     query = (
-        select(Gemeente.id.label("gemeente_id"), Gemeente.name, Gemeente.code, Gemeente.province,
-               Gemeente.jeugdregio, Gemeente.inhabitants, Assessment.id.label("assessment_id"), Assessment.year,
-               Assessment.status, *[scores.c[c] for c in scores.c.keys() if c != "assessment_id"])
+        select(
+            Gemeente.id.label("gemeente_id"),
+            Gemeente.name,
+            Gemeente.code,
+            Gemeente.province,
+            Gemeente.jeugdregio,
+            Gemeente.inhabitants,
+            Assessment.id.label("assessment_id"),
+            Assessment.year,
+            Assessment.status,
+            *[column for column in scores.c if column.key != "assessment_id"],
+        )
         .join(Assessment, Assessment.gemeente_id == Gemeente.id)
         .join(latest, latest.c.assessment_id == Assessment.id)
         .outerjoin(scores, scores.c.assessment_id == Assessment.id)
@@ -166,8 +181,14 @@ def _spreads(questionnaire: Questionnaire, by_domain: dict[str, list[int]]) -> d
     for domain_id in [OVERALL] + [d.id for d in questionnaire.domains]:
         ordered = by_domain.get(domain_id, [])
         if ordered:
-            result[domain_id] = Spread(len(ordered), _quantile(ordered, .5), _quantile(ordered, .25),
-                                       _quantile(ordered, .75), ordered[0], ordered[-1])
+            result[domain_id] = Spread(
+                len(ordered),
+                _quantile(ordered, 0.5),
+                _quantile(ordered, 0.25),
+                _quantile(ordered, 0.75),
+                ordered[0],
+                ordered[-1],
+            )
         else:
             result[domain_id] = Spread(0, None, None, None, None, None)
     return result
@@ -179,8 +200,9 @@ def answer_distribution(filters: Filters) -> dict[str, dict[str, int]]:
     rows = db.session.execute(
         select(Answer.question_id, Answer.value, func.count())
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.assessment_id.in_(select(latest.c.assessment_id)), Response.is_shared,
-               Answer.value.is_not(None))
+        .where(
+            Response.assessment_id.in_(select(latest.c.assessment_id)), Response.is_shared, Answer.value.is_not(None)
+        )
         .group_by(Answer.question_id, Answer.value)
     ).all()
     distribution: dict[str, dict[str, int]] = {}
@@ -195,8 +217,9 @@ def group_size(filters: Filters) -> int:
 
 def regions(questionnaire: Questionnaire) -> list[dict]:
     """Per jeugdregio: how many gemeenten have a submitted check, and the median per domain."""
-    names = db.session.scalars(select(Gemeente.jeugdregio).where(Gemeente.jeugdregio != "")
-                               .distinct().order_by(Gemeente.jeugdregio)).all()
+    names = db.session.scalars(
+        select(Gemeente.jeugdregio).where(Gemeente.jeugdregio != "").distinct().order_by(Gemeente.jeugdregio)
+    ).all()
     latest = latest_assessments(Filters())
     rows = db.session.execute(  # one query for all regions, not one per region
         select(Gemeente.jeugdregio, DomainScore.domain_id, DomainScore.score)
@@ -237,8 +260,9 @@ def gemeente_trend(gemeente_id: int) -> dict[int, dict[str, int | None]]:
 
 
 def provinces() -> list[str]:
-    return db.session.scalars(select(Gemeente.province).where(Gemeente.province != "").distinct()
-                              .order_by(Gemeente.province)).all()
+    return db.session.scalars(
+        select(Gemeente.province).where(Gemeente.province != "").distinct().order_by(Gemeente.province)
+    ).all()
 
 
 def years() -> list[int]:

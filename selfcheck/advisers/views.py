@@ -1,4 +1,5 @@
 """Advisers' pages: overview, side by side, benchmarks, regions, trends, exports, feedback."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -6,16 +7,25 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from selfcheck import policy
-from selfcheck.check.operations import report_for
-from selfcheck.web.audit import record
 from selfcheck.advisers.exports import assessment_json, overview_table, to_csv, to_xlsx
-from selfcheck.extensions import db
 from selfcheck.advisers.forms import FeedbackForm
 from selfcheck.advisers.queries import (
-    MIN_GROUP, SIZE_CLASSES, Filters, answer_distribution, benchmark, group_size, level_distribution_per_year,
-    overview, provinces, regions, years,
+    MIN_GROUP,
+    SIZE_CLASSES,
+    Filters,
+    answer_distribution,
+    benchmark,
+    group_size,
+    level_distribution_per_year,
+    overview,
+    provinces,
+    regions,
+    years,
 )
+from selfcheck.check.operations import report_for
+from selfcheck.extensions import db
 from selfcheck.models import Assessment, Feedback
+from selfcheck.web.audit import record
 
 bp = Blueprint("advisers", __name__)
 
@@ -53,9 +63,18 @@ def overview_page():
     sort = request.args.get("sorteer", "naam")
     descending = request.args.get("richting") == "af"
     page = overview(questionnaire, filters, sort, descending, request.args.get("pagina", 1, type=int))
-    return render_template("advisers/overview.html", page=page, questionnaire=questionnaire, filters=filters,
-                           sort=sort, descending=descending, provinces=provinces(), years=years(),
-                           sizes=SIZE_CLASSES, filter_args=_filter_args())
+    return render_template(
+        "advisers/overview.html",
+        page=page,
+        questionnaire=questionnaire,
+        filters=filters,
+        sort=sort,
+        descending=descending,
+        provinces=provinces(),
+        years=years(),
+        sizes=SIZE_CLASSES,
+        filter_args=_filter_args(),
+    )
 
 
 @bp.get("/adviseur/export.<any(csv, xlsx):kind>")
@@ -77,8 +96,11 @@ def export_json(assessment_id: int):
     data = assessment_json(current_app.extensions["questionnaire_store"], assessment)
     record("data.exported", assessment=assessment, format="json")
     db.session.commit()
-    return jsonify(data), 200, {
-        "Content-Disposition": f'attachment; filename="check-{assessment.gemeente.code}-{assessment.year}.json"'}
+    return (
+        jsonify(data),
+        200,
+        {"Content-Disposition": f'attachment; filename="check-{assessment.gemeente.code}-{assessment.year}.json"'},
+    )
 
 
 @bp.get("/adviseur/vergelijken")
@@ -88,20 +110,27 @@ def compare():
     ids = request.args.getlist("check", type=int)
     for gemeente_id in request.args.getlist("gemeente", type=int):
         latest = db.session.scalars(
-            select(Assessment).where(Assessment.gemeente_id == gemeente_id, Assessment.status == "definitief")
-            .order_by(Assessment.year.desc()).limit(1)).first()
+            select(Assessment)
+            .where(Assessment.gemeente_id == gemeente_id, Assessment.status == "definitief")
+            .order_by(Assessment.year.desc())
+            .limit(1)
+        ).first()
         if latest is not None:
             ids.append(latest.id)
     if request.args.get("alle_jaren", type=int):
-        ids += db.session.scalars(select(Assessment.id).where(
-            Assessment.gemeente_id == request.args.get("alle_jaren", type=int)).order_by(Assessment.year)).all()
+        ids += db.session.scalars(
+            select(Assessment.id)
+            .where(Assessment.gemeente_id == request.args.get("alle_jaren", type=int))
+            .order_by(Assessment.year)
+        ).all()
     assessments = [a for a in (db.session.get(Assessment, i) for i in dict.fromkeys(ids)) if a is not None][:20]
     if len(assessments) < 2:
         flash("Kies minstens twee gemeenten of checks om te vergelijken.", "error")
         return redirect(url_for("advisers.overview_page"))
     reports = [report_for(store, a) for a in assessments]
-    return render_template("advisers/compare.html", assessments=assessments, reports=reports,
-                           questionnaire=reports[0].questionnaire)
+    return render_template(
+        "advisers/compare.html", assessments=assessments, reports=reports, questionnaire=reports[0].questionnaire
+    )
 
 
 @bp.get("/adviseur/benchmark")
@@ -109,17 +138,26 @@ def benchmark_page():
     questionnaire = _questionnaire()
     filters = _filters()
     n = group_size(filters)
-    return render_template("advisers/benchmark.html", questionnaire=questionnaire, filters=filters, n=n,
-                           spread=benchmark(questionnaire, filters) if n >= MIN_GROUP else None,
-                           distribution=answer_distribution(filters) if n >= MIN_GROUP else None,
-                           provinces=provinces(), sizes=SIZE_CLASSES, years=years(), min_group=MIN_GROUP)
+    return render_template(
+        "advisers/benchmark.html",
+        questionnaire=questionnaire,
+        filters=filters,
+        n=n,
+        spread=benchmark(questionnaire, filters) if n >= MIN_GROUP else None,
+        distribution=answer_distribution(filters) if n >= MIN_GROUP else None,
+        provinces=provinces(),
+        sizes=SIZE_CLASSES,
+        years=years(),
+        min_group=MIN_GROUP,
+    )
 
 
 @bp.get("/adviseur/regios")
 def regions_page():
     questionnaire = _questionnaire()
-    return render_template("advisers/regions.html", questionnaire=questionnaire, regions=regions(questionnaire),
-                           min_group=MIN_GROUP)
+    return render_template(
+        "advisers/regions.html", questionnaire=questionnaire, regions=regions(questionnaire), min_group=MIN_GROUP
+    )
 
 
 @bp.get("/adviseur/trends")
@@ -138,11 +176,18 @@ def add_feedback(assessment_id: int):
         abort(409)
     form = FeedbackForm()
     form.domain_id.choices = [("", "De hele check")] + [
-        (d.id, d.title) for d in current_app.extensions["questionnaire_store"].get(
-            assessment.questionnaire_fingerprint).domains]
+        (d.id, d.title)
+        for d in current_app.extensions["questionnaire_store"].get(assessment.questionnaire_fingerprint).domains
+    ]
     if form.validate_on_submit():
-        db.session.add(Feedback(assessment=assessment, domain_id=form.domain_id.data or None,
-                                author_id=current_user.id, text=form.text.data))
+        db.session.add(
+            Feedback(
+                assessment=assessment,
+                domain_id=form.domain_id.data or None,
+                author_id=current_user.id,
+                text=form.text.data,
+            )
+        )
         db.session.commit()
         flash("Uw feedback is opgeslagen; de gemeente ziet die bij de resultaten en in de volgende check.", "success")
     else:

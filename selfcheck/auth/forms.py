@@ -1,4 +1,5 @@
 """Log-in and choosing a password."""
+
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField
@@ -15,8 +16,10 @@ class LoginForm(Form):
 class PasswordForm(Form):
     password = PasswordField(
         "Nieuw wachtwoord",
-        validators=[DataRequired("Kies een wachtwoord."),
-                    Length(min=12, max=200, message="Een wachtwoord heeft minstens 12 tekens.")],
+        validators=[
+            DataRequired("Kies een wachtwoord."),
+            Length(min=12, max=200, message="Een wachtwoord heeft minstens 12 tekens."),
+        ],
     )
     confirm = PasswordField(
         "Herhaal het wachtwoord",

@@ -1,4 +1,5 @@
 """Tokens in links: random, and stored only as a hash, so the database never holds a usable link."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Log in, log out, and accept an invitation by choosing a password."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -6,11 +7,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from selfcheck.extensions import db, get_by_id, login_manager
-from selfcheck.auth.tokens import InvalidToken, read_invitation_token
 from selfcheck.auth.forms import LoginForm, PasswordForm
+from selfcheck.auth.tokens import InvalidToken, read_invitation_token
+from selfcheck.extensions import db, get_by_id, login_manager
 from selfcheck.models import User
-from selfcheck.web.security import LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_ADDRESS, failed_login, limiter, login_account_key
+from selfcheck.web.security import (
+    LOGIN_LIMIT_PER_ACCOUNT,
+    LOGIN_LIMIT_PER_ADDRESS,
+    failed_login,
+    limiter,
+    login_account_key,
+)
 
 bp = Blueprint("auth", __name__)
 

@@ -9,6 +9,7 @@ assessment version it was based on. Only what the user changed on the page is sa
 colleague's newer answers to the other questions merge instead of being overwritten, and an
 answer both changed is a conflict (store.ConflictError) rather than a silent overwrite.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -150,9 +151,12 @@ def autosave(page: DomainPage):
         form = outcome.form
         text = outcome.message or "Niet opgeslagen: controleer de gemarkeerde vragen en gebruik de knop Opslaan."
         return jsonify(saved=False, message=text, errors={k: v for k, v in form.errors.items() if k}), outcome.status
-    return jsonify(saved=True, message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}",
-                   version=page.assessment.version,
-                   originals={original_field(qid): answer_token(*v) for qid, v in outcome.edited.items()})
+    return jsonify(
+        saved=True,
+        message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}",
+        version=page.assessment.version,
+        originals={original_field(qid): answer_token(*v) for qid, v in outcome.edited.items()},
+    )
 
 
 def after_csrf_failure(page: DomainPage, message: str):
@@ -184,12 +188,18 @@ def _attempt(page: DomainPage) -> _Outcome:
     form = domain_form_class(page.questionnaire, domain)()
     unexpected = _unexpected_fields(form, domain)
     if unexpected:
-        return _refuse(form, 400, "Het formulier bevat velden die niet bij deze stap horen ("
-                       + ", ".join(sorted(unexpected)[:5]) + "). Er is niets opgeslagen.")
+        return _refuse(
+            form,
+            400,
+            "Het formulier bevat velden die niet bij deze stap horen ("
+            + ", ".join(sorted(unexpected)[:5])
+            + "). Er is niets opgeslagen.",
+        )
     base_version = request.form.get("version", type=int)
     if base_version is None or not 0 < base_version <= page.assessment.version:
-        return _refuse(form, 400, "Het formulier mist een geldig versienummer. Er is niets opgeslagen; "
-                       "laad de pagina opnieuw.")
+        return _refuse(
+            form, 400, "Het formulier mist een geldig versienummer. Er is niets opgeslagen; laad de pagina opnieuw."
+        )
     if not form.validate():
         return _refuse(form, 422)
     edited = {}
@@ -204,16 +214,21 @@ def _attempt(page: DomainPage) -> _Outcome:
         db.session.commit()
     except ConflictError as error:
         db.session.rollback()
-        logger.warning("save conflict on %s: %d answers changed by someone else",
-                       request.endpoint, len(error.conflicts))
+        logger.warning(
+            "save conflict on %s: %d answers changed by someone else", request.endpoint, len(error.conflicts)
+        )
         outcome = _refuse(form, 409, _conflict_message(page.questionnaire, error))
         outcome.rebase = True
         return outcome
     except StaleDataError:  # someone saved between our read and our write
         db.session.rollback()
         logger.warning("save race on %s: the assessment version moved on", request.endpoint)
-        return _refuse(form, 409, "Iemand anders sloeg op hetzelfde moment antwoorden op. Er is niets opgeslagen; "
-                       "controleer uw antwoorden en sla opnieuw op.")
+        return _refuse(
+            form,
+            409,
+            "Iemand anders sloeg op hetzelfde moment antwoorden op. Er is niets opgeslagen; "
+            "controleer uw antwoorden en sla opnieuw op.",
+        )
     return _Outcome(form, edited=edited)
 
 
@@ -240,11 +255,16 @@ def _conflict_message(questionnaire: Questionnaire, error: ConflictError) -> str
     for conflict in error.conflicts:
         question = questionnaire.question(conflict.question_id)
         option = question.option(conflict.value) if conflict.value else None
-        parts.append(f"‘{question.text}’ is intussen door {conflict.by or 'iemand anders'} gewijzigd in "
-                     f"‘{option.label if option else 'geen antwoord'}’"
-                     + (f" met toelichting ‘{conflict.comment}’" if conflict.comment else ""))
-    return ("Niet opgeslagen, want een collega wijzigde intussen dezelfde vragen: " + "; ".join(parts)
-            + ". Uw eigen invoer staat hieronder. Sla opnieuw op om die te bewaren.")
+        parts.append(
+            f"‘{question.text}’ is intussen door {conflict.by or 'iemand anders'} gewijzigd in "
+            f"‘{option.label if option else 'geen antwoord'}’"
+            + (f" met toelichting ‘{conflict.comment}’" if conflict.comment else "")
+        )
+    return (
+        "Niet opgeslagen, want een collega wijzigde intussen dezelfde vragen: "
+        + "; ".join(parts)
+        + ". Uw eigen invoer staat hieronder. Sla opnieuw op om die te bewaren."
+    )
 
 
 def _unexpected_fields(form, domain: Domain) -> set[str]:
@@ -276,28 +296,46 @@ def _form_states(page: DomainPage, form, originals: dict[str, str] | None = None
     for q in page.domain.questions:
         value, comment = form[answer_field_name(q.id)], form[comment_field_name(q.id)]
         original = (originals or {}).get(q.id) or request.form.get(original_field(q.id), "")
-        states[q.id] = AnswerState(value.data, comment.data or "", original, tuple(value.errors),
-                                   tuple(comment.errors))
+        states[q.id] = AnswerState(value.data, comment.data or "", original, tuple(value.errors), tuple(comment.errors))
     return states
 
 
 def _render(page: DomainPage, states: dict[str, AnswerState], form=None, version: int | None = None):
-    return render_template("check/step.html", page=page, assessment=page.assessment,
-                           questionnaire=page.questionnaire, domain=page.domain, number=page.number,
-                           states=states, form=form, comment_max=COMMENT_MAX,
-                           version=page.assessment.version if version is None else version)
+    return render_template(
+        "check/step.html",
+        page=page,
+        assessment=page.assessment,
+        questionnaire=page.questionnaire,
+        domain=page.domain,
+        number=page.number,
+        states=states,
+        form=form,
+        comment_max=COMMENT_MAX,
+        version=page.assessment.version if version is None else version,
+    )
 
 
 # Built once: every gemeente's domain page shows the advisers' feedback on that domain of the previous check.
-_previous_year = (select(func.max(Assessment.year))
-                  .where(Assessment.gemeente_id == bindparam("gemeente_id"), Assessment.year < bindparam("year"))
-                  .scalar_subquery())
-PREVIOUS_FEEDBACK = (select(Feedback).join(Assessment, Assessment.id == Feedback.assessment_id)
-                     .where(Assessment.gemeente_id == bindparam("gemeente_id"), Assessment.year == _previous_year,
-                            Feedback.domain_id == bindparam("domain_id"))
-                     .order_by(Feedback.created_at))
+_previous_year = (
+    select(func.max(Assessment.year))
+    .where(Assessment.gemeente_id == bindparam("gemeente_id"), Assessment.year < bindparam("year"))
+    .scalar_subquery()
+)
+PREVIOUS_FEEDBACK = (
+    select(Feedback)
+    .join(Assessment, Assessment.id == Feedback.assessment_id)
+    .where(
+        Assessment.gemeente_id == bindparam("gemeente_id"),
+        Assessment.year == _previous_year,
+        Feedback.domain_id == bindparam("domain_id"),
+    )
+    .order_by(Feedback.created_at)
+)
 
 
 def previous_feedback(assessment: Assessment, domain_id: str) -> tuple[Feedback, ...]:
-    return tuple(db.session.scalars(PREVIOUS_FEEDBACK, {"gemeente_id": assessment.gemeente_id,
-                                                        "year": assessment.year, "domain_id": domain_id}))
+    return tuple(
+        db.session.scalars(
+            PREVIOUS_FEEDBACK, {"gemeente_id": assessment.gemeente_id, "year": assessment.year, "domain_id": domain_id}
+        )
+    )

@@ -1,4 +1,5 @@
 """Starting a check, and the domain form built from the questionnaire at runtime."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,9 +15,10 @@ from selfcheck.web.forms import COMMENT_MAX, Form, strip
 class NewAssessmentForm(Form):
     year = IntegerField(
         "Jaar",
-        validators=[DataRequired("Vul een jaar in."),
-                    NumberRange(min=2015, max=date.today().year + 1,
-                                message="Kies een jaar tussen %(min)s en %(max)s.")],
+        validators=[
+            DataRequired("Vul een jaar in."),
+            NumberRange(min=2015, max=date.today().year + 1, message="Kies een jaar tussen %(min)s en %(max)s."),
+        ],
     )
     prefill = BooleanField("Neem de antwoorden van de vorige check over", default=True)
 

@@ -2,6 +2,7 @@
 
 These change the session but never commit: the view decides when to commit.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -15,9 +16,7 @@ from selfcheck.models import Answer, Assessment, Gemeente, User, utcnow
 from selfcheck.questionnaires.versions import QuestionnaireStore
 
 
-def start_assessment(
-    store: QuestionnaireStore, gemeente: Gemeente, year: int, user: User, prefill: bool
-) -> Assessment:
+def start_assessment(store: QuestionnaireStore, gemeente: Gemeente, year: int, user: User, prefill: bool) -> Assessment:
     version = store.ensure_current_stored()
     assessment = Assessment(gemeente=gemeente, year=year, questionnaire_version=version, created_by=user)
     db.session.add(assessment)
@@ -50,8 +49,11 @@ def submit_assessment(assessment: Assessment, user: User) -> None:
 
 def report_for(store: QuestionnaireStore, assessment: Assessment) -> Report:
     questionnaire = store.get(assessment.questionnaire_fingerprint)
-    respondents = [RespondentAnswers(r.perspective, {q: v for q, v in values.items() if questionnaire.question(q)})
-                   for r, values in respondent_answers(assessment) if values]
+    respondents = [
+        RespondentAnswers(r.perspective, {q: v for q, v in values.items() if questionnaire.question(q)})
+        for r, values in respondent_answers(assessment)
+        if values
+    ]
     return build_report(
         questionnaire,
         answer_values(assessment),

@@ -8,6 +8,7 @@ tests/test_store.py checks that this gives exactly the state the plain ORM would
 
 Nothing here commits: the view decides when to commit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ def shared_response(assessment: Assessment) -> Response:
 # The statements of every domain page and every save, built once: building a statement and
 # its cache key costs more than running it. Values come in as bind parameters.
 _answers_of = (
-    select(Response.id, Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.version,
-           Answer.updated_by_id)
+    select(
+        Response.id, Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.version, Answer.updated_by_id
+    )
     .outerjoin(Answer, Answer.response_id == Response.id)
     .where(Response.assessment_id == bindparam("assessment_id"))
 )
@@ -45,17 +47,25 @@ SELECT_SHARED_ANSWERS = _answers_of.where(Response.is_shared)
 SELECT_RESPONSE_ANSWERS = _answers_of.where(Response.id == bindparam("response_id"))
 _answer, _assessment, _score = Answer.__table__, Assessment.__table__, DomainScore.__table__
 INSERT_ANSWER = _answer.insert()
-UPDATE_ANSWER = _answer.update().where(_answer.c.id == bindparam("answer_id")).values(
-    {c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")})
-RAISE_VERSION = _assessment.update().where(
-    _assessment.c.id == bindparam("assessment_id"), _assessment.c.version == bindparam("old_version")
-).values(version=bindparam("new_version"), updated_at=bindparam("now"))
+UPDATE_ANSWER = (
+    _answer.update()
+    .where(_answer.c.id == bindparam("answer_id"))
+    .values({c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")})
+)
+RAISE_VERSION = (
+    _assessment.update()
+    .where(_assessment.c.id == bindparam("assessment_id"), _assessment.c.version == bindparam("old_version"))
+    .values(version=bindparam("new_version"), updated_at=bindparam("now"))
+)
 SELECT_SCORES = select(_score.c.domain_id, _score.c.score, _score.c.level_id, _score.c.level_rank).where(
-    _score.c.assessment_id == bindparam("assessment_id"))
+    _score.c.assessment_id == bindparam("assessment_id")
+)
 INSERT_SCORE = _score.insert()
-UPDATE_SCORE = _score.update().where(
-    _score.c.assessment_id == bindparam("of_assessment"), _score.c.domain_id == bindparam("key")
-).values({c: bindparam(c) for c in ("score", "level_id", "level_rank")})
+UPDATE_SCORE = (
+    _score.update()
+    .where(_score.c.assessment_id == bindparam("of_assessment"), _score.c.domain_id == bindparam("key"))
+    .values({c: bindparam(c) for c in ("score", "level_id", "level_rank")})
+)
 
 
 def end_read_transaction() -> None:
@@ -84,8 +94,9 @@ def respondent_answers(assessment: Assessment) -> list[tuple[Response, dict[str,
     values: dict[int, dict[str, str]] = {r.id: {} for r in respondents}
     if respondents:
         for response_id, qid, value in db.session.execute(
-            select(Answer.response_id, Answer.question_id, Answer.value)
-            .where(Answer.response_id.in_(list(values)), Answer.value.is_not(None))
+            select(Answer.response_id, Answer.question_id, Answer.value).where(
+                Answer.response_id.in_(list(values)), Answer.value.is_not(None)
+            )
         ):
             values[response_id][qid] = value
     return [(r, values[r.id]) for r in sorted(respondents, key=lambda r: r.id)]
@@ -122,8 +133,11 @@ def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[
     if response is None:
         rows = db.session.connection().execute(SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id}).all()
     else:
-        rows = db.session.connection().execute(
-            SELECT_RESPONSE_ANSWERS, {"assessment_id": assessment.id, "response_id": response.id}).all()
+        rows = (
+            db.session.connection()
+            .execute(SELECT_RESPONSE_ANSWERS, {"assessment_id": assessment.id, "response_id": response.id})
+            .all()
+        )
     if not rows:  # the gemeente's own response does not exist yet
         new = shared_response(assessment)
         db.session.flush()
@@ -177,13 +191,30 @@ def save_answers(
         if before == (value, comment):
             continue
         if answer is None:
-            inserts.append({"response_id": response_id, "question_id": qid, "value": value, "comment": comment,
-                            "updated_at": now, "updated_by_id": user_id, "version": new_version})
+            inserts.append(
+                {
+                    "response_id": response_id,
+                    "question_id": qid,
+                    "value": value,
+                    "comment": comment,
+                    "updated_at": now,
+                    "updated_by_id": user_id,
+                    "version": new_version,
+                }
+            )
         elif value is None and not comment:
             deletes.append(answer.id)
         else:
-            updates.append({"answer_id": answer.id, "value": value, "comment": comment, "updated_at": now,
-                            "updated_by_id": user_id, "version": new_version})
+            updates.append(
+                {
+                    "answer_id": answer.id,
+                    "value": value,
+                    "comment": comment,
+                    "updated_at": now,
+                    "updated_by_id": user_id,
+                    "version": new_version,
+                }
+            )
         changes[qid] = {"van": before[0], "naar": value, "toelichting_gewijzigd": before[1] != comment}
     if not changes:
         return changes
@@ -207,8 +238,10 @@ def save_answers(
 
 def _raise_version(assessment: Assessment, new_version: int, now) -> None:
     """Optimistic locking by hand: the same check the mapper's version counter makes on a flush."""
-    bumped = db.session.connection().execute(RAISE_VERSION, {
-        "assessment_id": assessment.id, "old_version": new_version - 1, "new_version": new_version, "now": now})
+    bumped = db.session.connection().execute(
+        RAISE_VERSION,
+        {"assessment_id": assessment.id, "old_version": new_version - 1, "new_version": new_version, "now": now},
+    )
     if bumped.rowcount != 1:
         raise StaleDataError(f"assessment {assessment.id} changed since version {new_version - 1}")
     set_committed_value(assessment, "version", new_version)
@@ -235,8 +268,9 @@ def _user_name(user_id: int | None) -> str:
     return user.name if user is not None else ""
 
 
-def refresh_scores(store: QuestionnaireStore, assessment: Assessment,
-                   answers: dict[str, str | None] | None = None) -> None:
+def refresh_scores(
+    store: QuestionnaireStore, assessment: Assessment, answers: dict[str, str | None] | None = None
+) -> None:
     """Store the core's scores of this assessment (for SQL aggregation); write only rows that
     changed. `answers`: question id -> option value, when the caller has them at hand. No commit."""
     questionnaire = store.get(assessment.questionnaire_fingerprint)
@@ -246,15 +280,22 @@ def refresh_scores(store: QuestionnaireStore, assessment: Assessment,
     wanted = {d.domain.id: _score_row(d.score, d.level) for d in result.domains}
     wanted[OVERALL] = _score_row(result.score, result.level)
     connection = db.session.connection()
-    current = {domain_id: {"score": value, "level_id": level_id, "level_rank": rank}
-               for domain_id, value, level_id, rank in connection.execute(
-                   SELECT_SCORES, {"assessment_id": assessment.id})}
-    changed = [{"of_assessment": assessment.id, "key": domain_id, **row} for domain_id, row in wanted.items()
-               if domain_id in current and current[domain_id] != row]
+    current = {
+        domain_id: {"score": value, "level_id": level_id, "level_rank": rank}
+        for domain_id, value, level_id, rank in connection.execute(SELECT_SCORES, {"assessment_id": assessment.id})
+    }
+    changed = [
+        {"of_assessment": assessment.id, "key": domain_id, **row}
+        for domain_id, row in wanted.items()
+        if domain_id in current and current[domain_id] != row
+    ]
     if changed:
         connection.execute(UPDATE_SCORE, changed)
-    missing = [{"assessment_id": assessment.id, "domain_id": domain_id, **row}
-               for domain_id, row in wanted.items() if domain_id not in current]
+    missing = [
+        {"assessment_id": assessment.id, "domain_id": domain_id, **row}
+        for domain_id, row in wanted.items()
+        if domain_id not in current
+    ]
     if missing:
         connection.execute(INSERT_SCORE, missing)
     if changed or missing:
@@ -263,5 +304,3 @@ def refresh_scores(store: QuestionnaireStore, assessment: Assessment,
 
 def _score_row(value: int | None, level) -> dict:
     return {"score": value, "level_id": level.id if level else None, "level_rank": level.rank if level else None}
-
-

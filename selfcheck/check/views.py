@@ -1,4 +1,5 @@
 """The check itself: start, fill in page by page, review, submit, results."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -43,8 +44,14 @@ def index():
 def gemeente(gemeente_id: int):
     gemeente = policy.visible_gemeente(gemeente_id)
     form = NewAssessmentForm()
-    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=gemeente_trend(gemeente.id),
-                           current_questionnaire=_store().current, can_edit=policy.can_edit(current_user, gemeente.id))
+    return render_template(
+        "check/gemeente.html",
+        gemeente=gemeente,
+        form=form,
+        trend=gemeente_trend(gemeente.id),
+        current_questionnaire=_store().current,
+        can_edit=policy.can_edit(current_user, gemeente.id),
+    )
 
 
 @bp.post("/gemeenten/<int:gemeente_id>/checks")
@@ -67,8 +74,14 @@ def start(gemeente_id: int):
             else:
                 flash(f"De check {assessment.year} is gestart.", "success")
                 return redirect(url_for("check.step", assessment_id=assessment.id, number=1))
-    return render_template("check/gemeente.html", gemeente=gemeente, form=form, trend=gemeente_trend(gemeente.id),
-                           current_questionnaire=_store().current, can_edit=True), 422
+    return render_template(
+        "check/gemeente.html",
+        gemeente=gemeente,
+        form=form,
+        trend=gemeente_trend(gemeente.id),
+        current_questionnaire=_store().current,
+        can_edit=True,
+    ), 422
 
 
 @bp.get("/checks/<int:assessment_id>")
@@ -76,9 +89,13 @@ def start(gemeente_id: int):
 def overview(assessment_id: int):
     assessment = policy.visible_assessment(assessment_id)
     report = report_for(_store(), assessment)
-    return render_template("check/overview.html", assessment=assessment, report=report,
-                           steps=_steps(assessment, report.questionnaire),
-                           can_edit=policy.can_edit(current_user, assessment.gemeente_id))
+    return render_template(
+        "check/overview.html",
+        assessment=assessment,
+        report=report,
+        steps=_steps(assessment, report.questionnaire),
+        can_edit=policy.can_edit(current_user, assessment.gemeente_id),
+    )
 
 
 # --- the domain pages (check/domain_page.py) -------------------------------------------------
@@ -149,8 +166,11 @@ def submit(assessment_id: int):
     report = report_for(_store(), assessment)
     if not report.result.complete:
         missing = report.result.total - report.result.answered
-        flash(f"Nog {missing} vragen zonder antwoord. Beantwoord alle vragen ('weet ik niet' mag) "
-              "voordat u de check definitief maakt.", "error")
+        flash(
+            f"Nog {missing} vragen zonder antwoord. Beantwoord alle vragen ('weet ik niet' mag) "
+            "voordat u de check definitief maakt.",
+            "error",
+        )
         return redirect(url_for("check.overview", assessment_id=assessment.id))
     submit_assessment(assessment, current_user)
     record("assessment.submitted", assessment=assessment)
@@ -168,7 +188,14 @@ def results(assessment_id: int):
     feedback_form = None
     if policy.can_give_feedback(current_user) and assessment.submitted:
         feedback_form = FeedbackForm()
-        feedback_form.domain_id.choices = [("", "De hele check")] + [(d.id, d.title) for d in report.questionnaire.domains]
-    return render_template("check/results.html", assessment=assessment, report=report, chart=report.chart,
-                           national=national if national[OVERALL].shown else None,
-                           feedback_form=feedback_form)
+        feedback_form.domain_id.choices = [("", "De hele check")] + [
+            (d.id, d.title) for d in report.questionnaire.domains
+        ]
+    return render_template(
+        "check/results.html",
+        assessment=assessment,
+        report=report,
+        chart=report.chart,
+        national=national if national[OVERALL].shown else None,
+        feedback_form=feedback_form,
+    )

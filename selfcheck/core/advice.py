@@ -2,6 +2,7 @@
 
 Pure: takes a scoring Result, returns Advice in the order a reader should act on it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

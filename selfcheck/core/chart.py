@@ -1,20 +1,21 @@
 """Geometry of the radar chart of the domain scores, drawn by templates/partials/_radar.svg."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import cos, pi, sin
-from typing import Sequence
 
 
 @dataclass(frozen=True)
 class Axis:
     label: str
-    lines: tuple[str, ...]        # the label wrapped to fit beside the chart
+    lines: tuple[str, ...]  # the label wrapped to fit beside the chart
     score: int | None
-    end: tuple[float, float]      # outer end of the axis (score 100)
+    end: tuple[float, float]  # outer end of the axis (score 100)
     point: tuple[float, float] | None  # the score on this axis
     label_at: tuple[float, float]
-    anchor: str                   # SVG text-anchor for the label
+    anchor: str  # SVG text-anchor for the label
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Radar:
     center: tuple[float, float]
     axes: tuple[Axis, ...]
     rings: tuple[tuple[int, str], ...]  # (score, polygon points)
-    shape: str                          # polygon points of the scores; '' when one is missing
+    shape: str  # polygon points of the scores; '' when one is missing
 
 
 def _at(center, radius, angle):
@@ -49,15 +50,17 @@ def radar(scores: Sequence[tuple[str, int | None]], radius: float = 110) -> Rada
     for (label, value), angle in zip(scores, angles):
         label_x = cos(angle)
         anchor = "middle" if abs(label_x) < 0.2 else ("start" if label_x > 0 else "end")
-        axes.append(Axis(
-            label=label,
-            lines=wrap(label),
-            score=value,
-            end=_at(center, radius, angle),
-            point=None if value is None else _at(center, radius * value / 100, angle),
-            label_at=_at(center, radius + 14, angle),
-            anchor=anchor,
-        ))
+        axes.append(
+            Axis(
+                label=label,
+                lines=wrap(label),
+                score=value,
+                end=_at(center, radius, angle),
+                point=None if value is None else _at(center, radius * value / 100, angle),
+                label_at=_at(center, radius + 14, angle),
+                anchor=anchor,
+            )
+        )
     rings = tuple(
         (step, " ".join(f"{x},{y}" for x, y in (_at(center, radius * step / 100, a) for a in angles)))
         for step in (20, 40, 60, 80, 100)

@@ -2,16 +2,17 @@
 
 Pure: works on the questionnaire and plain answer mappings, like scoring and advice.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, Sequence
+
+from selfcheck.enums import Perspective
 
 from .questionnaire import Level, Question, Questionnaire
 from .scoring import round_half_up, score
-from selfcheck.enums import Perspective
-
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,9 @@ class PerspectiveView:
     level: Level | None
 
 
-def perspective_spread(questionnaire: Questionnaire, respondents: Sequence[RespondentAnswers]
-                       ) -> dict[str, list[PerspectiveView]]:
+def perspective_spread(
+    questionnaire: Questionnaire, respondents: Sequence[RespondentAnswers]
+) -> dict[str, list[PerspectiveView]]:
     """Per domain, how each perspective sees it: the mean of its respondents' domain scores."""
     per_domain: dict[str, dict[str, list[Fraction]]] = {d.id: {} for d in questionnaire.domains}
     counts: dict[str, int] = {}
@@ -79,6 +81,9 @@ def perspective_spread(questionnaire: Questionnaire, respondents: Sequence[Respo
                 continue
             scores = by_perspective.get(perspective, [])
             mean = round_half_up(sum(scores) / len(scores)) if scores else None
-            views[domain_id].append(PerspectiveView(perspective, counts[perspective], mean,
-                                                    questionnaire.level_for(mean) if mean is not None else None))
+            views[domain_id].append(
+                PerspectiveView(
+                    perspective, counts[perspective], mean, questionnaire.level_for(mean) if mean is not None else None
+                )
+            )
     return views

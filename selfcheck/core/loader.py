@@ -4,9 +4,11 @@ Each problem names its place in the file, e.g.
 ``domains[2].questions[4].options: dubbele waarde 'ja'``. Messages are Dutch:
 they are read by the Trimbos advisers who edit the file.
 """
+
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from pathlib import Path
@@ -44,9 +46,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"dubbele sleutel '{key}'", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"dubbele sleutel '{key}'", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
 
@@ -56,7 +56,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise QuestionnaireError([f"{path}: kan het bestand niet lezen ({error.strerror})"])
+        raise QuestionnaireError([f"{path}: kan het bestand niet lezen ({error.strerror})"]) from None
     return parse_questionnaire(text)
 
 
@@ -68,7 +68,7 @@ def parse_questionnaire(text: str) -> Questionnaire:
         mark = getattr(error, "problem_mark", None)
         where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
         what = getattr(error, "problem", None) or str(error)
-        raise QuestionnaireError([f"{where}geen geldige YAML ({what})"])
+        raise QuestionnaireError([f"{where}geen geldige YAML ({what})"]) from None
     return _Builder(data).build()
 
 
@@ -201,12 +201,19 @@ class _Builder:
             if levels[0].min != 0:
                 self.problem("levels[0].min", f"het laagste niveau moet bij 0 beginnen, niet bij {levels[0].min}")
             if levels[-1].max != 100:
-                self.problem(f"levels[{len(levels) - 1}].max", f"het hoogste niveau moet bij 100 eindigen, niet bij {levels[-1].max}")
-        for i, (lower, upper) in enumerate(zip(levels, levels[1:]), start=1):
+                self.problem(
+                    f"levels[{len(levels) - 1}].max",
+                    f"het hoogste niveau moet bij 100 eindigen, niet bij {levels[-1].max}",
+                )
+        for i, (lower, upper) in enumerate(itertools.pairwise(levels), start=1):
             if upper.min > lower.max:
-                self.problem(f"levels[{i}].min", f"gat tussen niveaus: {lower.max} tot {upper.min} valt onder geen niveau")
+                self.problem(
+                    f"levels[{i}].min", f"gat tussen niveaus: {lower.max} tot {upper.min} valt onder geen niveau"
+                )
             elif upper.min < lower.max:
-                self.problem(f"levels[{i}].min", f"overlap tussen niveaus: {upper.min} tot {lower.max} valt onder twee niveaus")
+                self.problem(
+                    f"levels[{i}].min", f"overlap tussen niveaus: {upper.min} tot {lower.max} valt onder twee niveaus"
+                )
         return tuple(levels)
 
     def options(self, raw: Any, place: str) -> tuple[Option, ...]:
@@ -228,8 +235,12 @@ class _Builder:
             if not unknown and score is None:
                 continue
             options.append(
-                Option(value=value, label=self.text(node, "label", option_place),
-                       score=score, regional=node.get("regional", False) is True)
+                Option(
+                    value=value,
+                    label=self.text(node, "label", option_place),
+                    score=score,
+                    regional=node.get("regional", False) is True,
+                )
             )
         scored = [o.score for o in options if o.score is not None]
         if raw and len(scored) < 2:
@@ -241,8 +252,7 @@ class _Builder:
         return tuple(options)
 
     def scales(self, raw: Any) -> dict[str, tuple[Option, ...]]:
-        return {name: self.options(node, f"scales.{name}")
-                for name, node in self.mapping(raw, "scales").items()}
+        return {name: self.options(node, f"scales.{name}") for name, node in self.mapping(raw, "scales").items()}
 
     def domains(self, raw: Any, scales: dict) -> tuple[Domain, ...]:
         domains, domain_ids, question_ids = [], set(), set()

@@ -2,6 +2,7 @@
 
 Pure Python: no Flask, database or PDF code may be imported here.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right

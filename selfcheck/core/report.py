@@ -2,17 +2,17 @@
 
 Pure: built from a questionnaire and stored answer values, without Flask or a database.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from .advice import Advice, recommend
 from .chart import Radar, radar
 from .consensus import Disagreement, PerspectiveView, RespondentAnswers, disagreements, perspective_spread
 from .questionnaire import Option, Question, Questionnaire
 from .scoring import QuestionResult, Result, score
-
 
 TOP_DIFFERENCES = 5
 
@@ -53,10 +53,7 @@ class Report:
     def procurement(self) -> tuple[QuestionResult, ...]:
         """Questions with contract clauses that are not (known to be) arranged: the procurement annex."""
         return tuple(
-            q
-            for d in self.result.domains
-            for q in d.questions
-            if q.question.requirements and q not in d.strengths
+            q for d in self.result.domains for q in d.questions if q.question.requirements and q not in d.strengths
         )
 
 

@@ -12,12 +12,13 @@ Arithmetic is exact (fractions) and scores are rounded half up to whole
 numbers before the level is looked up, so the level always matches the
 number shown.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
-from typing import Mapping
 
 from .questionnaire import Cap, Domain, Level, Option, Question, Questionnaire
 

@@ -1,4 +1,5 @@
 """The questionnaire versions an app knows: the current one, and every earlier one a check was filled in with."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -5,6 +5,7 @@ WeasyPrint by default reads any file:// or http(s) URL a document names, and
 only files that really resolve inside the app's static folder, and data: URLs;
 it refuses everything else, whatever the HTML says.
 """
+
 from __future__ import annotations
 
 import mimetypes

@@ -1,4 +1,5 @@
 """The PDF report and its procurement annex: download, cache, and the batch command."""
+
 from __future__ import annotations
 
 import base64
@@ -9,14 +10,14 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, Flask, current_app, render_template
+from flask_login import login_required
 
 from selfcheck import policy
 from selfcheck.check.operations import report_for
-from selfcheck.web.audit import record
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
+from selfcheck.web.audit import record
 
 bp = Blueprint("report", __name__)
 
@@ -26,8 +27,14 @@ KINDS = {
     "inkoop": ("report/procurement.html", "kopp-kov-inkoopeisen"),
 }
 # Files whose content shapes a PDF; their hash is part of every cache key.
-RENDER_INPUTS = ("templates/report/*", "templates/partials/*", "static/report/*", "selfcheck/core/*.py",
-                 "selfcheck/web/templating.py", "selfcheck/reports/*.py")
+RENDER_INPUTS = (
+    "templates/report/*",
+    "templates/partials/*",
+    "static/report/*",
+    "selfcheck/core/*.py",
+    "selfcheck/web/templating.py",
+    "selfcheck/reports/*.py",
+)
 
 
 def slug(text: str) -> str:
@@ -52,8 +59,15 @@ class ReportCache:
         self.version = digest.hexdigest()[:16]
 
     def key(self, assessment: Assessment, kind: str) -> str:
-        parts = (assessment.id, kind, assessment.updated_at.isoformat(), assessment.status,
-                 assessment.questionnaire_fingerprint, assessment.gemeente.name, self.version)
+        parts = (
+            assessment.id,
+            kind,
+            assessment.updated_at.isoformat(),
+            assessment.status,
+            assessment.questionnaire_fingerprint,
+            assessment.gemeente.name,
+            self.version,
+        )
         return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
     def _path(self, assessment_id: int, kind: str, key: str) -> Path:
@@ -76,8 +90,11 @@ def report_html(assessment: Assessment, kind: str) -> str:
     report = report_for(current_app.extensions["questionnaire_store"], assessment)
     chart = report.chart
     svg = render_template("partials/_radar.svg", chart=chart)
-    alt = "Radardiagram van de scores per domein: " + "; ".join(
-        f"{a.label} {a.score if a.score is not None else 'geen score'}" for a in chart.axes) + "."
+    alt = (
+        "Radardiagram van de scores per domein: "
+        + "; ".join(f"{a.label} {a.score if a.score is not None else 'geen score'}" for a in chart.axes)
+        + "."
+    )
     return render_template(
         KINDS[kind][0],
         report=report,
@@ -105,11 +122,15 @@ def download(assessment_id: int, kind: str):
     pdf = report_pdf(assessment, kind)
     record("report.downloaded", assessment=assessment, kind=kind)
     db.session.commit()
-    return pdf, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'attachment; filename="{filename(assessment, kind)}"',
-        "Cache-Control": "private, no-store",
-    }
+    return (
+        pdf,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="{filename(assessment, kind)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def init_app(app: Flask, root: Path) -> None:

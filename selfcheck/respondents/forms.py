@@ -1,4 +1,5 @@
 """Inviting a respondent, and the owner's reason for a final answer."""
+
 from __future__ import annotations
 
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -14,8 +15,9 @@ class InviteForm(Form):
     name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=120)], filters=[strip])
     email = StringField("E-mailadres", validators=[DataRequired("Vul het e-mailadres in."), email_address])
     perspective = SelectField("Perspectief", choices=[SelectChoice(v, label) for v, label in Perspective.choices()])
-    domains = SelectMultipleField("Domeinen", option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
-                                  validators=[Optional()])
+    domains = SelectMultipleField(
+        "Domeinen", option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False), validators=[Optional()]
+    )
 
 
 class FinalAnswerForm(Form):

@@ -1,4 +1,5 @@
 """A respondent's personal link: one random token per invitation, stored only as its hash."""
+
 from __future__ import annotations
 
 from datetime import timedelta

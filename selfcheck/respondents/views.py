@@ -5,6 +5,7 @@ respondent needs no account. Respondents answer in their own response and never 
 other's answers; the owner sets the gemeente's final answers with a reason, and the dissent
 stays in the respondents' responses.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -46,8 +47,13 @@ def manage(assessment_id: int):
     if request.method == "POST" and form.validate():
         if assessment.submitted:
             abort(409)
-        response = Response(assessment=assessment, name=form.name.data, email=form.email.data,
-                            perspective=form.perspective.data, domains=form.domains.data or None)
+        response = Response(
+            assessment=assessment,
+            name=form.name.data,
+            email=form.email.data,
+            perspective=form.perspective.data,
+            domains=form.domains.data or None,
+        )
         token = new_invitation(response)
         db.session.add(response)
         db.session.flush()
@@ -57,9 +63,15 @@ def manage(assessment_id: int):
         form = InviteForm(formdata=None)
         form.domains.choices = [SelectChoice(d.id, d.title) for d in questionnaire.domains]
     respondents = respondent_answers(assessment)
-    return render_template("respondents/manage.html", assessment=assessment, form=form, link=link,
-                           respondents=respondents, questionnaire=questionnaire,
-                           invitation_days=INVITATION_DAYS), 422 if form.errors else 200
+    return render_template(
+        "respondents/manage.html",
+        assessment=assessment,
+        form=form,
+        link=link,
+        respondents=respondents,
+        questionnaire=questionnaire,
+        invitation_days=INVITATION_DAYS,
+    ), 422 if form.errors else 200
 
 
 @bp.post("/checks/<int:assessment_id>/respondenten/<int:response_id>/link")
@@ -101,9 +113,16 @@ def consensus(assessment_id: int):
                 comments.setdefault(answer.question_id, []).append((response, answer.comment))
     ranked = disagreements(questionnaire, [RespondentAnswers(r.perspective, v) for r, v in responses])
     finals = {a.question_id: a for a in shared_response(assessment).answers}
-    return render_template("respondents/consensus.html", assessment=assessment, questionnaire=questionnaire,
-                           ranked=ranked, responses=responses, comments=comments, finals=finals,
-                           form=FinalAnswerForm(formdata=None))
+    return render_template(
+        "respondents/consensus.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        ranked=ranked,
+        responses=responses,
+        comments=comments,
+        finals=finals,
+        form=FinalAnswerForm(formdata=None),
+    )
 
 
 @bp.post("/checks/<int:assessment_id>/consensus/<question_id>")
@@ -117,8 +136,9 @@ def decide(assessment_id: int, question_id: str):
     form = FinalAnswerForm()
     value = request.form.get("value")
     if assessment.submitted or question.option(value or "") is None or not form.validate():
-        flash("Niet opgeslagen: kies een van de antwoorden (en houd de toelichting onder "
-              f"{COMMENT_MAX} tekens).", "error")
+        flash(
+            f"Niet opgeslagen: kies een van de antwoorden (en houd de toelichting onder {COMMENT_MAX} tekens).", "error"
+        )
         return redirect(url_for("respondents.consensus", assessment_id=assessment.id) + f"#v-{question_id}")
     comment = answer_values(assessment).get(question_id, (None, ""))[1]
     save_answers(assessment, current_user, {question_id: (value, comment)})
@@ -136,8 +156,12 @@ def share(assessment_id: int):
     assessment = policy.visible_assessment(assessment_id, edit=True)
     assessment.consensus_shared = not assessment.consensus_shared
     db.session.commit()
-    flash("De respondenten zien nu de uitkomst." if assessment.consensus_shared
-          else "De uitkomst is niet meer zichtbaar voor respondenten.", "success")
+    flash(
+        "De respondenten zien nu de uitkomst."
+        if assessment.consensus_shared
+        else "De uitkomst is niet meer zichtbaar voor respondenten.",
+        "success",
+    )
     return redirect(url_for("respondents.consensus", assessment_id=assessment.id))
 
 
@@ -162,13 +186,15 @@ def accept(token: str):
 def home():
     response = policy.current_respondent()
     questionnaire = _store().get(response.assessment.questionnaire_fingerprint)
-    domains = [(i, d) for i, d in enumerate(questionnaire.domains, start=1)
-               if policy.respondent_sees_domain(response, d.id)]
+    domains = [
+        (i, d) for i, d in enumerate(questionnaire.domains, start=1) if policy.respondent_sees_domain(response, d.id)
+    ]
     shared = None
     if policy.respondent_sees_outcome(response):
         shared = {q: v for q, (v, _) in answer_values(response.assessment).items()}
-    return render_template("respondents/home.html", response=response, domains=domains,
-                           questionnaire=questionnaire, shared=shared)
+    return render_template(
+        "respondents/home.html", response=response, domains=domains, questionnaire=questionnaire, shared=shared
+    )
 
 
 def _page(number: int) -> domain_page.DomainPage:
@@ -176,14 +202,18 @@ def _page(number: int) -> domain_page.DomainPage:
     assessment = response.assessment
     questionnaire = _store().get(assessment.questionnaire_fingerprint)
     if not 1 <= number <= len(questionnaire.domains) or not policy.respondent_sees_domain(
-            response, questionnaire.domains[number - 1].id):
+        response, questionnaire.domains[number - 1].id
+    ):
         abort(404)
     return domain_page.DomainPage(
         assessment=assessment,
         questionnaire=questionnaire,
         number=number,
-        steps=domain_page.steps_for(questionnaire, lambda n: url_for("respondents.step", number=n),
-                                    lambda d: policy.respondent_sees_domain(response, d.id)),
+        steps=domain_page.steps_for(
+            questionnaire,
+            lambda n: url_for("respondents.step", number=n),
+            lambda d: policy.respondent_sees_domain(response, d.id),
+        ),
         url=url_for("respondents.step", number=number),
         autosave_url=url_for("respondents.autosave", number=number),
         finish_url=url_for("respondents.home"),

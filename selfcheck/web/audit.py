@@ -1,4 +1,5 @@
 """The audit trail: one function to record an event; the view that records it commits it."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -28,8 +29,9 @@ ACTIONS = {
 INSERT_EVENT = AuditEvent.__table__.insert()  # built once: every save records an event
 
 
-def record(action: str, *, assessment: Assessment | None = None, gemeente: Gemeente | None = None,
-           user=None, **detail) -> None:
+def record(
+    action: str, *, assessment: Assessment | None = None, gemeente: Gemeente | None = None, user=None, **detail
+) -> None:
     """Write an event for the current user (or `user`) in the session's transaction; no commit.
 
     A plain INSERT rather than a new ORM object: every save records one, and the ORM's
@@ -38,12 +40,15 @@ def record(action: str, *, assessment: Assessment | None = None, gemeente: Gemee
     assert action in ACTIONS, action
     actor = user if user is not None else (current_user if current_user and current_user.is_authenticated else None)
     db.session.flush()  # the rows this event refers to exist before it does
-    db.session.connection().execute(INSERT_EVENT, {
-        "at": utcnow(),
-        "user_id": actor.id if actor else None,
-        "user_label": f"{actor.name} <{actor.email}>" if actor else "systeem",
-        "action": action,
-        "assessment_id": assessment.id if assessment else None,
-        "gemeente_id": gemeente.id if gemeente else assessment.gemeente_id if assessment else None,
-        "detail": detail,
-    })
+    db.session.connection().execute(
+        INSERT_EVENT,
+        {
+            "at": utcnow(),
+            "user_id": actor.id if actor else None,
+            "user_label": f"{actor.name} <{actor.email}>" if actor else "systeem",
+            "action": action,
+            "assessment_id": assessment.id if assessment else None,
+            "gemeente_id": gemeente.id if gemeente else assessment.gemeente_id if assessment else None,
+            "detail": detail,
+        },
+    )

@@ -1,4 +1,5 @@
 """What every form shares: Dutch messages, CSRF, the e-mail rule and the comment length."""
+
 from __future__ import annotations
 
 import re

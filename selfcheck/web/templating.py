@@ -1,15 +1,27 @@
 """Template filters shared by the web pages and the PDF."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
-
 from functools import lru_cache
 
 from flask import Flask
 from markupsafe import Markup
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def nl_date(value: date | datetime | None) -> str:

@@ -1,4 +1,5 @@
 """Browser tests: the app in its own process, driven through Debian's Chromium with Playwright."""
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,18 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
-SERVER = r'''
+SERVER = r"""
 import os, sys
 from flask_migrate import upgrade
 from selfcheck import create_app
@@ -30,7 +39,7 @@ app = create_app()
 with app.app_context():
     upgrade(); load_demo_data(app.extensions["questionnaire_store"])
 app.run(host="127.0.0.1", port=int(os.environ["PORT"]), threaded=True)
-'''
+"""
 
 
 def _free_port() -> int:
@@ -45,12 +54,20 @@ def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     port = _free_port()
     # development: plain http on 127.0.0.1, so no Secure-only cookies
-    env = {**os.environ, "ROOT": str(ROOT), "PORT": str(port), "SELFCHECK_INSTANCE": str(folder), "SELFCHECK_ENV": "development",
-           "SECRET_KEY": "browser-tests", "DATABASE_URL": f"sqlite:///{folder / 'live.db'}"}
+    env = {
+        **os.environ,
+        "ROOT": str(ROOT),
+        "PORT": str(port),
+        "SELFCHECK_INSTANCE": str(folder),
+        "SELFCHECK_ENV": "development",
+        "SECRET_KEY": "browser-tests",
+        "DATABASE_URL": f"sqlite:///{folder / 'live.db'}",
+    }
     log = folder / "server.log"
     with open(log, "wb") as output:
-        process = subprocess.Popen([sys.executable, "-c", SERVER], env=env, cwd=ROOT,
-                                   stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVER], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -58,7 +75,7 @@ def live_server(tmp_path_factory):
             break
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(log.read_text())
+                raise RuntimeError(log.read_text()) from None
             time.sleep(0.1)
     yield base
     process.terminate()
@@ -83,8 +100,13 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(chromium, live_server, request):
     # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses
-    context = chromium.new_context(base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900},
-                                   locale="nl-NL", accept_downloads=True)
+    context = chromium.new_context(
+        base_url=live_server,
+        bypass_csp=True,
+        viewport={"width": 1280, "height": 900},
+        locale="nl-NL",
+        accept_downloads=True,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -100,8 +122,13 @@ def audit(page, name: str) -> None:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    details = json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                           "nodes": [n["target"] for n in v["nodes"][:5]]} for v in serious], indent=1)
+    details = json.dumps(
+        [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+            for v in serious
+        ],
+        indent=1,
+    )
     if serious:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"axe-{name}.png"), full_page=True)

@@ -1,4 +1,5 @@
 """Every main page in a real browser, checked with axe-core, and the check filled in by keyboard."""
+
 import re
 
 import pytest
@@ -46,8 +47,11 @@ def test_adviser_pages_and_admin_pages_pass_axe(page):
     page.get_by_role("button", name="Gekozen checks naast elkaar zetten").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Naast elkaar"
     audit(page, "adviser-compare")
-    for url, name in (("/adviseur/benchmark", "adviser-benchmark"), ("/adviseur/regios", "adviser-regions"),
-                      ("/adviseur/trends", "adviser-trends")):
+    for url, name in (
+        ("/adviseur/benchmark", "adviser-benchmark"),
+        ("/adviseur/regios", "adviser-regions"),
+        ("/adviseur/trends", "adviser-trends"),
+    ):
         page.goto(url)
         audit(page, name)
     page.goto("/adviseur/")
@@ -55,10 +59,14 @@ def test_adviser_pages_and_admin_pages_pass_axe(page):
     audit(page, "results-as-adviser")  # with the feedback form
     page.get_by_role("button", name="Uitloggen").click()
     login(page, "beheer@beleidscheck.example")
-    for url, name in (("/beheer/gemeenten", "admin-gemeenten"), ("/beheer/gebruikers", "admin-users"),
-                      ("/beheer/gebruikers/nieuw", "admin-user-new"), ("/beheer/logboek", "admin-log"),
-                      ("/beheer/respondenten?email=uitvoering@partner.example", "admin-respondents"),
-                      ("/beheer/respondenten?email=geen-adres", "admin-respondents-error")):
+    for url, name in (
+        ("/beheer/gemeenten", "admin-gemeenten"),
+        ("/beheer/gebruikers", "admin-users"),
+        ("/beheer/gebruikers/nieuw", "admin-user-new"),
+        ("/beheer/logboek", "admin-log"),
+        ("/beheer/respondenten?email=uitvoering@partner.example", "admin-respondents"),
+        ("/beheer/respondenten?email=geen-adres", "admin-respondents-error"),
+    ):
         page.goto(url)
         audit(page, name)
     page.goto("/beheer/respondenten")
