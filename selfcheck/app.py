@@ -1,4 +1,5 @@
 """The application factory: reads like a table of contents."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Error pages in Dutch."""
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,10 @@ MESSAGES = {
     410: ("Verlopen", "Deze link is verlopen."),
     413: ("Te groot", "Wat u verstuurde is te groot. Maak teksten korter of kies een kleiner bestand."),
     429: ("Te veel pogingen", "Te veel pogingen in korte tijd. Wacht een kwartier en probeer het dan opnieuw."),
-    500: ("Er ging iets mis", "Er is een fout opgetreden. Uw laatste wijziging is niet opgeslagen; probeer het opnieuw."),
+    500: (
+        "Er ging iets mis",
+        "Er is een fout opgetreden. Uw laatste wijziging is niet opgeslagen; probeer het opnieuw.",
+    ),
 }
 CSRF_MESSAGE = (
     "Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt of klopt niet). "
@@ -29,8 +33,9 @@ CSRF_MESSAGE = (
 
 def _page(status: int, text: str | None = None, title: str | None = None):
     standard_title, standard_text = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title or standard_title,
-                           text=text or standard_text), status
+    return render_template(
+        "errors/error.html", status=status, title=title or standard_title, text=text or standard_text
+    ), status
 
 
 def wants_json() -> bool:

@@ -1,11 +1,17 @@
 """Headers and limits that every response and the log-in carry."""
+
 from __future__ import annotations
+
+import logging
 
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from selfcheck.logs import log_refused
 from selfcheck.web.errors import refuse
+
+logger = logging.getLogger(__name__)
 
 # No inline scripts or styles anywhere: everything comes from /static.
 CONTENT_SECURITY_POLICY = (
@@ -36,8 +42,10 @@ def register(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         """No one types a NUL character, and PostgreSQL cannot store one: refuse the whole request."""
-        if any("\x00" in value for values in (*request.form.listvalues(), *request.args.listvalues())
-               for value in values):
+        if any(
+            "\x00" in value for values in (*request.form.listvalues(), *request.args.listvalues()) for value in values
+        ):
+            log_refused(logger, 400, "NUL character in a form or query value")
             return refuse(400, "Het formulier bevat een ongeldig teken (een NUL-teken). Er is niets opgeslagen.")
         return None
 
