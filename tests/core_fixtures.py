@@ -1,4 +1,9 @@
-"""A small questionnaire whose scores can be computed by hand."""
+"""A small questionnaire whose scores can be computed by hand.
+
+Domain A (a1 weight 2, a2, a3) on a 0..4 scale with practice stages; domain B (b1, b2) on yes/no,
+which claims no practice. Points: nee 0, deels 1/4, vastgelegd 1/2, uitgevoerd 3/4, geevalueerd 1,
+regio 3/4 (regional, carried out), weet_niet 0.
+"""
 
 import copy
 
@@ -9,31 +14,71 @@ from selfcheck.core.loader import parse_questionnaire
 SCALE = [
     {"value": "nee", "label": "Nee", "score": 0},
     {"value": "deels", "label": "Deels", "score": 1},
-    {"value": "vastgelegd", "label": "Vastgelegd", "score": 2},
-    {"value": "geborgd", "label": "Geborgd", "score": 3},
-    {"value": "regio", "label": "Regionaal geregeld", "score": 2, "regional": True},
+    {"value": "vastgelegd", "label": "Vastgelegd", "score": 2, "stage": "vastgelegd"},
+    {"value": "uitgevoerd", "label": "Uitgevoerd", "score": 3, "stage": "uitgevoerd"},
+    {"value": "geevalueerd", "label": "Geëvalueerd", "score": 4, "stage": "geevalueerd"},
+    {"value": "regio", "label": "Regionaal uitgevoerd", "score": 3, "stage": "uitgevoerd", "regional": True},
     {"value": "weet_niet", "label": "Weet ik niet", "unknown": True},
 ]
 
 
 def _question(qid, weight=1, scale="standaard"):
-    return {"id": qid, "text": f"Vraag {qid}?", "help": "Waarom.", "scale": scale, "weight": weight, "source": "Bron"}
+    return {
+        "id": qid,
+        "text": f"Vraag {qid}?",
+        "help": "Waarom.",
+        "scale": scale,
+        "weight": weight,
+        "source": "Bron",
+        "find_out": f"Vraag het na voor {qid}.",
+    }
+
+
+def _rule(rid, domain, priority, when, title=None):
+    return {
+        "id": rid,
+        "domain": domain,
+        "title": title or rid,
+        "text": f"Doe {rid}.",
+        "priority": priority,
+        "source": "Bron",
+        "when": when,
+    }
 
 
 SMALL = {
     "version": "t1",
     "title": "Test",
     "introduction": "Intro.",
-    "scoring": {"min_coverage": 0.5},
+    "scoring": {"min_coverage": 0.5, "gap_below": 0.5, "unknown_warning": 0.5, "top_priority_max": 1},
+    "stages": [
+        {"id": "vastgelegd", "label": "Vastgelegd"},
+        {"id": "uitgevoerd", "label": "Uitgevoerd"},
+        {"id": "geevalueerd", "label": "Geëvalueerd"},
+    ],
     "levels": [
         {"id": "l1", "label": "Een", "min": 0, "max": 20, "description": "."},
         {"id": "l2", "label": "Twee", "min": 20, "max": 40, "description": "."},
         {"id": "l3", "label": "Drie", "min": 40, "max": 60, "description": "."},
-        {"id": "l4", "label": "Vier", "min": 60, "max": 80, "description": "."},
-        {"id": "l5", "label": "Vijf", "min": 80, "max": 100, "description": "."},
+        {
+            "id": "l4",
+            "label": "Vier",
+            "min": 60,
+            "max": 80,
+            "description": ".",
+            "requires": {"stage": "uitgevoerd", "share": 0.5},
+        },
+        {
+            "id": "l5",
+            "label": "Vijf",
+            "min": 80,
+            "max": 100,
+            "description": ".",
+            "requires": {"stage": "geevalueerd", "share": 0.5},
+        },
     ],
     "overall_caps": [
-        {"question": "a1", "below": 2, "max_level": "l3", "reason": "Geen beleid."},
+        {"question": "a1", "below": 3, "max_level": "l3", "reason": "Beleid niet aangetoond."},
     ],
     "scales": {
         "standaard": SCALE,
@@ -43,6 +88,10 @@ SMALL = {
             {"value": "weet_niet", "label": "Weet ik niet", "unknown": True},
         ],
     },
+    "glossary": [
+        {"term": "Kindcheck", "definition": "Nagaan of er kinderen zijn.", "source": "Meldcode"},
+        {"term": "KOPP/KOV", "matches": ["KOPP/KOV", "KOPP"], "definition": "Kinderen van ouders met problemen."},
+    ],
     "domains": [
         {
             "id": "a",
@@ -59,43 +108,20 @@ SMALL = {
     ],
     "priorities": {1: "Hoog", 2: "Middel", 3: "Laag"},
     "recommendations": [
-        {
-            "id": "r_a1",
-            "domain": "a",
-            "title": "A1 regelen",
-            "text": "Doe A1.",
-            "priority": 2,
-            "source": "Bron",
-            "when": {"answers": {"a1": ["nee", "deels"]}},
-        },
-        {
-            "id": "r_b",
-            "domain": "b",
-            "title": "B regelen",
-            "text": "Doe B.",
-            "priority": 1,
-            "source": "Bron",
-            "when": {"answers": {"b1": ["nee"], "b2": ["nee"]}},
-        },
-        {
-            "id": "r_a_sterk",
-            "domain": "a",
-            "title": "A volhouden",
-            "text": "Evalueer A.",
-            "priority": 3,
-            "source": "Bron",
-            "when": {"levels": ["l4", "l5"]},
-        },
-        {
-            "id": "r_kennis",
-            "domain": "a",
-            "title": "Kennis",
-            "text": "Zoek het uit.",
-            "priority": 1,
-            "source": "Bron",
-            "when": {"unknown_at_least": 2},
-        },
+        _rule("r_a1", "a", 2, [{"question": "a1", "answers": ["nee", "deels"]}]),
+        _rule("r_a2", "a", 1, [{"question": "a2", "answers": ["nee", "deels"]}]),
+        _rule("r_b", "b", 1, [{"question": "b1", "answers": ["nee"]}, {"question": "b2", "answers": ["nee"]}]),
+        _rule("r_a_papier", "a", 2, [{"stage": "vastgelegd"}]),
+        _rule("r_a_uitzoeken", "a", 2, [{"unknown": True}]),
+        _rule("r_a_sterk", "a", 3, [{"domain_level": ["l4", "l5"]}]),
     ],
+    "mapping": {
+        "from_version": "t0",
+        "questions": [
+            {"old": "oud_a1", "new": "a1", "options": {"nee": "nee", "ja": "vastgelegd"}},
+            {"old": "b1", "new": "b1", "options": {"nee": "nee", "ja": "ja"}},
+        ],
+    },
 }
 
 

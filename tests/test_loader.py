@@ -4,6 +4,7 @@ import pytest
 import yaml
 
 from selfcheck.core.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
+from selfcheck.core.questionnaire import AnswerIs, Trigger, UnknownAtLeast
 from tests.core_fixtures import small_data, small_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,39 +16,143 @@ def problems_of(data) -> list[str]:
     return info.value.problems
 
 
-def test_shipped_questionnaire_is_valid():
-    questionnaire = load_questionnaire(ROOT / "questions.yaml")
-    assert [d.id for d in questionnaire.domains] == [
-        "agendasetting",
-        "inkoop",
-        "regie",
-        "opdrachtgeverschap",
-        "randvoorwaarden",
-    ]
-    for domain in questionnaire.domains:
-        assert 6 <= len(domain.questions) <= 10, domain.id
-        assert domain.introduction
-    assert len(questionnaire.levels) in (4, 5)
-    # every domain has advice for the weak and for the strong
-    for domain in questionnaire.domains:
-        recs = [r for r in questionnaire.recommendations if r.domain_id == domain.id]
-        assert any(r.when.answers for r in recs), domain.id
-        assert any(r.when.levels for r in recs), domain.id
-
-
-def test_shipped_questionnaire_offers_weet_ik_niet_and_regional_answers():
-    questionnaire = load_questionnaire(ROOT / "questions.yaml")
-    assert all(any(o.unknown for o in q.options) for q in questionnaire.questions)
-    regional = [q for q in questionnaire.questions if any(o.regional for o in q.options)]
-    assert regional and all(o.score > 0 for q in regional for o in q.options if o.regional)
-
-
 def test_small_questionnaire_builds_model():
     questionnaire = small_questionnaire()
     a1 = questionnaire.question("a1")
-    assert a1.weight == 2 and a1.max_score == 3 and a1.domain_id == "a"
+    assert a1.weight == 2 and a1.max_score == 4 and a1.domain_id == "a"
     assert a1.option("weet_niet").unknown and a1.option("regio").regional
-    assert questionnaire.recommendations[1].when.answers == (("b1", ("nee",)), ("b2", ("nee",)))
+    assert a1.option("uitgevoerd").stage.id == "uitgevoerd" and a1.option("deels").stage is None
+    assert a1.top_stage_rank == 3 and questionnaire.question("b1").top_stage_rank == 0
+    assert a1.find_out == "Vraag het na voor a1."
+    assert questionnaire.level("l4").requires.stage.id == "uitgevoerd"
+    assert questionnaire.recommendations[2].when == Trigger(
+        (AnswerIs("b1", ("nee",)), AnswerIs("b2", ("nee",))), all=True
+    )
+    assert questionnaire.mapping.translate("oud_a1", "ja") == ("a1", "vastgelegd")
+    assert questionnaire.mapping.translate("oud_a1", "misschien") == ("a1", None)
+    assert questionnaire.mapping.translate("a2", "nee") is None
+
+
+def test_glossary_terms_are_found_as_whole_words():
+    questionnaire = small_questionnaire()
+    assert [t.term for t in questionnaire.terms_in("Doet de aanbieder de kindcheck?")] == ["Kindcheck"]
+    assert [t.term for t in questionnaire.terms_in("KOPP-groep en KOPP/KOV")] == ["KOPP/KOV"]
+    assert questionnaire.terms_in("Kindchecks tellen", "KOPPEL") == ()
+
+
+def test_the_earlier_version_still_loads():
+    """Checks filled in with 2026.1 are read with it: its 'any one of' triggers keep working."""
+    earlier = load_questionnaire(ROOT / "questionnaires" / "2026.1.yaml")
+    assert earlier.version == "2026.1" and len(earlier.questions) == 40
+    legacy = [r.when for r in earlier.recommendations]
+    assert all(not w.all for w in legacy)
+    assert any(isinstance(c, UnknownAtLeast) for w in legacy for c in w.conditions)
+
+
+@pytest.mark.parametrize(
+    "path, key, expected",
+    [
+        ((), "titel", "titel: onbekende sleutel 'titel'; bedoelt u 'title'?"),
+        (
+            ("scoring",),
+            "min_coverag",
+            "scoring.min_coverag: onbekende sleutel 'min_coverag'; bedoelt u 'min_coverage'?",
+        ),
+        (("stages", 0), "lable", "stages[0].lable: onbekende sleutel 'lable'; bedoelt u 'label'?"),
+        (("levels", 1), "descripton", "levels[1].descripton: onbekende sleutel 'descripton'; bedoelt u 'description'?"),
+        (("levels", 3, "requires"), "shar", "levels[3].requires.shar: onbekende sleutel 'shar'; bedoelt u 'share'?"),
+        (("overall_caps", 0), "reden", "overall_caps[0].reden: onbekende sleutel 'reden'; bedoelt u 'reason'?"),
+        (
+            ("scales", "standaard", 1),
+            "scroe",
+            "scales.standaard[1].scroe: onbekende sleutel 'scroe'; bedoelt u 'score'?",
+        ),
+        (("domains", 0), "intro", "domains[0].intro: onbekende sleutel 'intro'; bedoelt u 'introduction'?"),
+        (
+            ("domains", 0, "questions", 1),
+            "wieght",
+            "domains[0].questions[1].wieght: onbekende sleutel 'wieght'; bedoelt u 'weight'?",
+        ),
+        (
+            ("domains", 0, "questions", 2),
+            "requirments",
+            "domains[0].questions[2].requirments: onbekende sleutel 'requirments'; bedoelt u 'requirements'?",
+        ),
+        (("recommendations", 0), "prioriteit", "recommendations[0].prioriteit: onbekende sleutel 'prioriteit'"),
+        (
+            ("recommendations", 1, "when", 0),
+            "answer",
+            "recommendations[1].when[0].answer: onbekende sleutel 'answer'; bedoelt u 'answers'?",
+        ),
+        (("glossary", 0), "definitie", "glossary[0].definitie: onbekende sleutel 'definitie'; bedoelt u 'definition'?"),
+        (("mapping",), "from", "mapping.from: onbekende sleutel 'from'; bedoelt u 'from_version'?"),
+        (
+            ("mapping", "questions", 0),
+            "nieuw",
+            "mapping.questions[0].nieuw: onbekende sleutel 'nieuw'; bedoelt u 'new'?",
+        ),
+    ],
+)
+def test_unknown_keys_are_reported_at_every_level(path, key, expected):
+    data = small_data()
+    node = data
+    for step in path:
+        node = node[step]
+    node[key] = 5
+    assert any(p.startswith(expected) for p in problems_of(data)), problems_of(data)
+
+
+def test_a_misspelled_weight_no_longer_loads_silently():
+    data = small_data()
+    data["domains"][0]["questions"][0]["wieght"] = 5
+    del data["domains"][0]["questions"][0]["weight"]
+    assert len(problems_of(data)) == 1
+
+
+def test_conditions():
+    data = small_data()
+    data["recommendations"][0]["when"] = [{"question": "a1", "answers": ["nee"], "stage": "vastgelegd"}]
+    data["recommendations"][1]["when"] = [{"question": "a2"}]
+    data["recommendations"][3]["when"] = [{"stage": "gedroomd"}]
+    data["recommendations"][4]["when"] = [{"unknown": "ja"}]
+    data["recommendations"][5]["when"] = []
+    problems = problems_of(data)
+    assert (
+        "recommendations[0].when[0]: geef precies één van: question (met answers), domain_level, stage, unknown"
+        in problems
+    )
+    assert "recommendations[1].when[0].answers: geef de antwoorden waarop het advies afgaat" in problems
+    assert (
+        "recommendations[3].when[0].stage: onbekende fase 'gedroomd'; kies uit vastgelegd, uitgevoerd, geevalueerd"
+        in problems
+    )
+    assert "recommendations[4].when[0].unknown: schrijf 'unknown: true'" in problems
+    assert "recommendations[5].when: verwacht een niet-lege lijst" in problems
+
+
+def test_stages_and_requirements():
+    data = small_data()
+    data["scales"]["standaard"][2]["stage"] = "papier"
+    data["levels"][0]["requires"] = {"stage": "uitgevoerd", "share": 0.5}
+    data["levels"][4]["requires"]["share"] = 2
+    data["scales"]["standaard"][6]["stage"] = "vastgelegd"
+    problems = problems_of(data)
+    assert (
+        "scales.standaard[2].stage: onbekende fase 'papier'; kies uit vastgelegd, uitgevoerd, geevalueerd" in problems
+    )
+    assert "levels[0].requires: het laagste niveau kan geen eis hebben" in problems
+    assert "levels[4].requires.share: moet tussen 0 en 1 liggen" in problems
+    assert "scales.standaard[6]: een 'weet ik niet'-antwoord (unknown) heeft geen fase" in problems
+
+
+def test_mapping_problems():
+    data = small_data()
+    data["mapping"]["questions"].append({"old": "oud_a1", "new": "zz", "options": {}})
+    data["mapping"]["questions"][1]["options"]["ja"] = "misschien"
+    problems = problems_of(data)
+    assert "mapping.questions[2].old: vraag 'oud_a1' staat twee keer in de mapping" in problems
+    assert "mapping.questions[2].new: onbekende vraag 'zz'" in problems
+    assert "mapping.questions[1].options.ja: vraag 'b1' heeft geen antwoord 'misschien'" in problems
 
 
 def test_duplicate_option_value():
@@ -62,14 +167,17 @@ def test_duplicate_option_value():
 
 def test_unknown_question_in_recommendation():
     data = small_data()
-    data["recommendations"][0]["when"]["answers"]["zz9"] = ["nee"]
-    assert "recommendations[0].when.answers.zz9: onbekende vraag 'zz9'" in problems_of(data)
+    data["recommendations"][0]["when"][0]["question"] = "zz9"
+    assert "recommendations[0].when[0].question: onbekende vraag 'zz9'" in problems_of(data)
 
 
 def test_unknown_option_in_recommendation():
     data = small_data()
-    data["recommendations"][1]["when"]["answers"]["b1"] = ["misschien"]
-    assert "recommendations[1].when.answers.b1: vraag 'b1' heeft geen antwoord 'misschien'" in problems_of(data)
+    data["recommendations"][2]["when"][0]["answers"] = ["misschien"]
+    assert (
+        "recommendations[2].when[0].question: vraag 'b1' heeft geen antwoord 'misschien'; kies uit nee, ja, weet_niet"
+        in problems_of(data)
+    )
 
 
 def test_gap_between_levels():
@@ -125,10 +233,10 @@ def test_bad_weight_and_priority():
 
 def test_unknown_level_in_trigger_and_cap():
     data = small_data()
-    data["recommendations"][2]["when"]["levels"] = ["l9"]
+    data["recommendations"][5]["when"][0]["domain_level"] = ["l9"]
     data["overall_caps"][0]["max_level"] = "top"
     problems = problems_of(data)
-    assert "recommendations[2].when.levels: onbekend niveau 'l9'" in problems
+    assert "recommendations[5].when[0].domain_level: onbekend niveau 'l9'" in problems
     assert "overall_caps[0].max_level: onbekend niveau 'top'" in problems
 
 
@@ -142,7 +250,7 @@ def test_every_problem_is_reported_at_once():
     data = small_data()
     data["levels"][2]["min"] = 45
     del data["domains"][0]["introduction"]
-    data["recommendations"][0]["when"]["answers"]["zz9"] = ["nee"]
+    data["recommendations"][0]["when"][0]["question"] = "zz9"
     assert len(problems_of(data)) == 3
 
 
@@ -182,9 +290,3 @@ def test_requirements_must_be_texts():
     problems = problems_of(data)
     assert "domains[0].questions[0].requirements[1]: ontbrekende tekst" in problems
     assert "domains[0].questions[1].requirements: verwacht een lijst met teksten" in problems
-
-
-def test_shipped_requirements_cover_procurement_domains():
-    questionnaire = load_questionnaire(ROOT / "questions.yaml")
-    for domain_id in ("inkoop", "opdrachtgeverschap"):
-        assert all(q.requirements for q in questionnaire.domain(domain_id).questions), domain_id

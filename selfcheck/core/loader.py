@@ -7,6 +7,7 @@ they are read by the Trimbos advisers who edit the file.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 import json
@@ -17,17 +18,62 @@ from typing import Any
 import yaml
 
 from .questionnaire import (
+    AnswerIs,
+    AnyUnknown,
     Cap,
+    Condition,
     Domain,
+    DomainLevelIn,
     Level,
     Option,
     Question,
+    QuestionMapping,
     Questionnaire,
     Recommendation,
+    Requirement,
+    Scoring,
+    Stage,
+    StageIs,
+    Term,
     Trigger,
+    UnknownAtLeast,
+    VersionMapping,
 )
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# The keys each kind of entry may have: anything else is a typo an editor must hear of.
+KEYS = {
+    "top": {
+        "version",
+        "title",
+        "introduction",
+        "scoring",
+        "stages",
+        "levels",
+        "overall_caps",
+        "scales",
+        "priorities",
+        "glossary",
+        "domains",
+        "recommendations",
+        "mapping",
+    },
+    "scoring": {"min_coverage", "gap_below", "unknown_warning", "top_priority_max", "start_package"},
+    "stage": {"id", "label"},
+    "level": {"id", "label", "min", "max", "description", "requires"},
+    "requires": {"stage", "share"},
+    "cap": {"question", "below", "max_level", "reason"},
+    "option": {"value", "label", "score", "unknown", "regional", "stage"},
+    "domain": {"id", "title", "introduction", "weight", "questions"},
+    "question": {"id", "text", "help", "scale", "options", "weight", "source", "requirements", "find_out"},
+    "recommendation": {"id", "domain", "title", "text", "priority", "source", "when"},
+    "condition": {"question", "answers", "domain_level", "stage", "unknown"},
+    "legacy_when": {"answers", "levels", "unknown_at_least"},
+    "term": {"term", "matches", "definition", "source"},
+    "mapping": {"from_version", "questions"},
+    "mapping_question": {"old", "new", "options"},
+}
 
 
 class QuestionnaireError(Exception):
@@ -88,10 +134,19 @@ class _Builder:
     def problem(self, place: str, message: str) -> None:
         self.problems.append(f"{place}: {message}")
 
-    def mapping(self, value: Any, place: str) -> dict:
+    def mapping(self, value: Any, place: str, kind: str | None = None) -> dict:
+        """A mapping; with `kind`, every key must be one that kind of entry knows."""
         if not isinstance(value, dict):
             self.problem(place, "verwacht een lijst van sleutels en waarden")
             return {}
+        if kind is not None:
+            allowed = KEYS[kind]
+            for key in value:
+                if key not in allowed:
+                    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+                    hint = f"; bedoelt u '{close[0]}'?" if close else f"; kies uit {', '.join(sorted(allowed))}"
+                    where = f"{place}.{key}" if place != "(bestand)" else str(key)
+                    self.problem(where, f"onbekende sleutel '{key}'{hint}")
         return value
 
     def sequence(self, value: Any, place: str) -> list:
@@ -100,10 +155,11 @@ class _Builder:
             return []
         return value
 
-    def text(self, node: dict, key: str, place: str) -> str:
+    def text(self, node: dict, key: str, place: str, required: bool = True) -> str:
         value = node.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.problem(f"{place}.{key}", "ontbrekende tekst")
+            if required:
+                self.problem(f"{place}.{key}", "ontbrekende tekst")
             return ""
         if not isinstance(value, str):
             self.problem(f"{place}.{key}", "verwacht tekst")
@@ -132,20 +188,36 @@ class _Builder:
             self.problem(f"{place}.{key}", f"moet minstens {minimum} zijn, niet {value}")
         return value
 
+    def share(self, node: dict, key: str, place: str, default: float) -> float:
+        """A number between 0 and 1."""
+        value = self.number(node, key, place, default=default, minimum=0)
+        if isinstance(value, (int, float)) and value > 1:
+            self.problem(f"{place}.{key}", "moet tussen 0 en 1 liggen")
+        return float(value if value is not None else default)
+
+    def texts(self, node: dict, key: str, place: str) -> tuple[str, ...]:
+        """An optional list of Dutch texts."""
+        raw = node.get(key, [])
+        if not isinstance(raw, list):
+            self.problem(f"{place}.{key}", "verwacht een lijst met teksten")
+            return ()
+        texts = []
+        for i, value in enumerate(raw):
+            if not isinstance(value, str) or not value.strip():
+                self.problem(f"{place}.{key}[{i}]", "ontbrekende tekst")
+            else:
+                texts.append(" ".join(value.split()))
+        return tuple(texts)
+
     # -- sections -------------------------------------------------------------
 
     def build(self) -> Questionnaire:
-        root = self.mapping(self.data, "(bestand)")
+        root = self.mapping(self.data, "(bestand)", "top")
         version = root.get("version")
         if not isinstance(version, (str, int, float)) or not str(version).strip():
             self.problem("version", "ontbrekende versie")
-        scoring = self.mapping(root.get("scoring", {}), "scoring")
-        min_coverage = self.number(scoring, "min_coverage", "scoring", default=0.5, minimum=0)
-        gap_below = self.number(scoring, "gap_below", "scoring", default=0.6, minimum=0)
-        for key, value in (("min_coverage", min_coverage), ("gap_below", gap_below)):
-            if isinstance(value, (int, float)) and value > 1:
-                self.problem(f"scoring.{key}", "moet tussen 0 en 1 liggen")
-
+        scoring = self.scoring(root.get("scoring", {}))
+        self.stages = self.stage_list(root.get("stages", []))
         levels = self.levels(root.get("levels"))
         scales = self.scales(root.get("scales", {}))
         domains = self.domains(root.get("domains"), scales)
@@ -156,6 +228,8 @@ class _Builder:
             root.get("recommendations"), questions, {d.id for d in domains}, level_ids, priorities
         )
         caps = self.caps(root.get("overall_caps", []), questions, level_ids)
+        glossary = self.glossary(root.get("glossary", []))
+        mapping = self.version_mapping(root.get("mapping"), questions)
 
         title = self.text(root, "title", "(bestand)")
         introduction = self.text(root, "introduction", "(bestand)")
@@ -166,25 +240,62 @@ class _Builder:
             title=title,
             introduction=introduction,
             fingerprint=fingerprint(self.data),
-            min_coverage=float(min_coverage),
-            gap_below=float(gap_below),
+            scoring=scoring,
             levels=levels,
             domains=domains,
             recommendations=recommendations,
             priorities=priorities,
             caps=caps,
+            stages=tuple(self.stages.values()),
+            glossary=glossary,
+            mapping=mapping,
         )
+
+    def scoring(self, raw: Any) -> Scoring:
+        node = self.mapping(raw, "scoring", "scoring")
+        defaults = Scoring()
+        return Scoring(
+            min_coverage=self.share(node, "min_coverage", "scoring", 0.5),
+            gap_below=self.share(node, "gap_below", "scoring", defaults.gap_below),
+            unknown_warning=self.share(node, "unknown_warning", "scoring", defaults.unknown_warning),
+            top_priority_max=int(self.number(node, "top_priority_max", "scoring", default=0, minimum=0) or 0),
+            start_package=int(self.number(node, "start_package", "scoring", default=3, minimum=1) or 3),
+        )
+
+    def stage_list(self, raw: Any) -> dict[str, Stage]:
+        stages, seen = {}, set()
+        for i, node in enumerate(raw if isinstance(raw, list) else self.sequence(raw, "stages")):
+            place = f"stages[{i}]"
+            node = self.mapping(node, place, "stage")
+            stage_id = self.identifier(node, place, seen, "fase")
+            stages[stage_id] = Stage(id=stage_id, label=self.text(node, "label", place), rank=i + 1)
+        return stages
+
+    def stage_ref(self, value: Any, place: str) -> Stage | None:
+        if value not in self.stages:
+            choices = ", ".join(self.stages) or "geen: definieer eerst 'stages'"
+            self.problem(place, f"onbekende fase {value!r}; kies uit {choices}")
+            return None
+        return self.stages[value]
 
     def levels(self, raw: Any) -> tuple[Level, ...]:
         levels, seen = [], set()
         for i, node in enumerate(self.sequence(raw, "levels")):
             place = f"levels[{i}]"
-            node = self.mapping(node, place)
+            node = self.mapping(node, place, "level")
             level_id = self.identifier(node, place, seen, "niveau")
             low = self.number(node, "min", place)
             high = self.number(node, "max", place)
             if low is not None and high is not None and low >= high:
                 self.problem(place, f"min ({low}) moet kleiner zijn dan max ({high})")
+            requires = None
+            if "requires" in node:
+                if i == 0:
+                    self.problem(f"{place}.requires", "het laagste niveau kan geen eis hebben")
+                req = self.mapping(node["requires"], f"{place}.requires", "requires")
+                stage = self.stage_ref(req.get("stage"), f"{place}.requires.stage")
+                share = self.share(req, "share", f"{place}.requires", 0.5)
+                requires = Requirement(stage, share) if stage else None
             levels.append(
                 Level(
                     id=level_id,
@@ -193,6 +304,7 @@ class _Builder:
                     max=high if high is not None else 0,
                     description=self.text(node, "description", place),
                     rank=i + 1,
+                    requires=requires,
                 )
             )
         if not 4 <= len(levels) <= 5 and levels:
@@ -220,7 +332,7 @@ class _Builder:
         options, values = [], set()
         for i, node in enumerate(self.sequence(raw, place)):
             option_place = f"{place}[{i}]"
-            node = self.mapping(node, option_place)
+            node = self.mapping(node, option_place, "option")
             value = node.get("value")
             if not isinstance(value, str) or not ID_PATTERN.match(value):
                 self.problem(f"{option_place}.value", f"ongeldige waarde {value!r}")
@@ -231,15 +343,19 @@ class _Builder:
             unknown = node.get("unknown", False) is True
             if unknown and "score" in node:
                 self.problem(option_place, "een 'weet ik niet'-antwoord (unknown) heeft geen score")
+            if unknown and "stage" in node:
+                self.problem(option_place, "een 'weet ik niet'-antwoord (unknown) heeft geen fase")
             score = None if unknown else self.number(node, "score", option_place, minimum=0)
             if not unknown and score is None:
                 continue
+            stage = self.stage_ref(node["stage"], f"{option_place}.stage") if "stage" in node else None
             options.append(
                 Option(
                     value=value,
                     label=self.text(node, "label", option_place),
                     score=score,
                     regional=node.get("regional", False) is True,
+                    stage=stage,
                 )
             )
         scored = [o.score for o in options if o.score is not None]
@@ -258,7 +374,7 @@ class _Builder:
         domains, domain_ids, question_ids = [], set(), set()
         for i, node in enumerate(self.sequence(raw, "domains")):
             place = f"domains[{i}]"
-            node = self.mapping(node, place)
+            node = self.mapping(node, place, "domain")
             domain_id = self.identifier(node, place, domain_ids, "domein")
             questions = []
             for j, q_node in enumerate(self.sequence(node.get("questions"), f"{place}.questions")):
@@ -275,7 +391,7 @@ class _Builder:
         return tuple(domains)
 
     def question(self, node: Any, place: str, domain_id: str, seen: set, scales: dict) -> Question:
-        node = self.mapping(node, place)
+        node = self.mapping(node, place, "question")
         question_id = self.identifier(node, place, seen, "vraag-id")
         if "scale" in node and "options" in node:
             self.problem(place, "geef 'scale' of 'options', niet allebei")
@@ -298,21 +414,8 @@ class _Builder:
             weight=float(weight or 1),
             domain_id=domain_id,
             requirements=self.texts(node, "requirements", place),
+            find_out=self.text(node, "find_out", place, required=False),
         )
-
-    def texts(self, node: dict, key: str, place: str) -> tuple[str, ...]:
-        """An optional list of Dutch texts."""
-        raw = node.get(key, [])
-        if not isinstance(raw, list):
-            self.problem(f"{place}.{key}", "verwacht een lijst met teksten")
-            return ()
-        texts = []
-        for i, value in enumerate(raw):
-            if not isinstance(value, str) or not value.strip():
-                self.problem(f"{place}.{key}[{i}]", "ontbrekende tekst")
-            else:
-                texts.append(" ".join(value.split()))
-        return tuple(texts)
 
     def priorities(self, raw: Any) -> dict[int, str]:
         node = self.mapping(raw, "priorities")
@@ -330,7 +433,7 @@ class _Builder:
         recommendations, seen = [], set()
         for i, node in enumerate(self.sequence(raw, "recommendations")):
             place = f"recommendations[{i}]"
-            node = self.mapping(node, place)
+            node = self.mapping(node, place, "recommendation")
             rec_id = self.identifier(node, place, seen, "advies-id")
             domain_id = node.get("domain")
             if domain_id not in domain_ids:
@@ -351,43 +454,82 @@ class _Builder:
             )
         return tuple(recommendations)
 
+    def answer_values(self, question_id: Any, values: Any, place: str, questions: dict) -> AnswerIs | None:
+        question = questions.get(question_id)
+        if question is None:
+            self.problem(place, f"onbekende vraag {question_id!r}")
+            return None
+        values = values if isinstance(values, list) else [values]
+        for value in values:
+            if question.option(value) is None:
+                choices = ", ".join(o.value for o in question.options)
+                self.problem(place, f"vraag '{question_id}' heeft geen antwoord {value!r}; kies uit {choices}")
+        return AnswerIs(question_id, tuple(values))
+
+    def level_list(self, raw: Any, place: str, level_ids: set) -> tuple[str, ...]:
+        levels = tuple(raw) if isinstance(raw, list) else (raw,)
+        for level_id in levels:
+            if level_id not in level_ids:
+                self.problem(place, f"onbekend niveau {level_id!r}")
+        return levels
+
     def trigger(self, raw, place, questions, level_ids) -> Trigger:
-        node = self.mapping(raw, place)
-        unknown_keys = set(node) - {"answers", "levels", "unknown_at_least"}
-        for key in sorted(unknown_keys, key=str):
-            self.problem(f"{place}.{key}", "onbekende voorwaarde; kies uit answers, levels, unknown_at_least")
+        """A list of conditions that must all hold; or, as in files before 2026.2, a mapping of which any one holds."""
+        if isinstance(raw, dict):
+            return self.legacy_trigger(raw, place, questions, level_ids)
+        conditions = []
+        for i, node in enumerate(self.sequence(raw, place)):
+            condition = self.condition(
+                self.mapping(node, f"{place}[{i}]", "condition"), f"{place}[{i}]", questions, level_ids
+            )
+            if condition is not None:
+                conditions.append(condition)
+        return Trigger(tuple(conditions), all=True)
+
+    def condition(self, node: dict, place: str, questions: dict, level_ids: set) -> Condition | None:
+        kinds = [k for k in ("question", "domain_level", "stage", "unknown") if k in node]
+        if len(kinds) != 1:
+            self.problem(place, "geef precies één van: question (met answers), domain_level, stage, unknown")
+            return None
+        if "answers" in node and kinds != ["question"]:
+            self.problem(f"{place}.answers", "'answers' hoort bij 'question'")
+        match kinds[0]:
+            case "question":
+                if "answers" not in node:
+                    self.problem(f"{place}.answers", "geef de antwoorden waarop het advies afgaat")
+                return self.answer_values(node["question"], node.get("answers", []), f"{place}.question", questions)
+            case "domain_level":
+                return DomainLevelIn(self.level_list(node["domain_level"], f"{place}.domain_level", level_ids))
+            case "stage":
+                stage = self.stage_ref(node["stage"], f"{place}.stage")
+                return StageIs(stage.id) if stage else None
+            case _:
+                if node["unknown"] is not True:
+                    self.problem(f"{place}.unknown", "schrijf 'unknown: true'")
+                return AnyUnknown()
+
+    def legacy_trigger(self, raw: dict, place, questions, level_ids) -> Trigger:
+        node = self.mapping(raw, place, "legacy_when")
         if not node:
             self.problem(place, "geef minstens één voorwaarde")
-        answers = []
+        conditions: list[Condition] = []
         for question_id, values in self.mapping(node.get("answers", {}), f"{place}.answers").items():
-            answer_place = f"{place}.answers.{question_id}"
-            question = questions.get(question_id)
-            if question is None:
-                self.problem(answer_place, f"onbekende vraag '{question_id}'")
-                continue
-            values = values if isinstance(values, list) else [values]
-            for value in values:
-                if question.option(value) is None:
-                    self.problem(answer_place, f"vraag '{question_id}' heeft geen antwoord '{value}'")
-            answers.append((question_id, tuple(values)))
-        levels = node.get("levels", [])
-        for level_id in levels if isinstance(levels, list) else [levels]:
-            if level_id not in level_ids:
-                self.problem(f"{place}.levels", f"onbekend niveau '{level_id}'")
-        unknown_at_least = node.get("unknown_at_least")
-        if unknown_at_least is not None:
-            unknown_at_least = self.number(node, "unknown_at_least", place, minimum=1)
-        return Trigger(
-            answers=tuple(answers),
-            levels=tuple(levels) if isinstance(levels, list) else (levels,),
-            unknown_at_least=unknown_at_least,
-        )
+            condition = self.answer_values(question_id, values, f"{place}.answers.{question_id}", questions)
+            if condition is not None:
+                conditions.append(condition)
+        if "levels" in node:
+            conditions.append(DomainLevelIn(self.level_list(node["levels"], f"{place}.levels", level_ids)))
+        if node.get("unknown_at_least") is not None:
+            count = self.number(node, "unknown_at_least", place, minimum=1)
+            if count is not None:
+                conditions.append(UnknownAtLeast(int(count)))
+        return Trigger(tuple(conditions), all=False)
 
     def caps(self, raw, questions, level_ids) -> tuple[Cap, ...]:
         caps = []
         for i, node in enumerate(raw if isinstance(raw, list) else []):
             place = f"overall_caps[{i}]"
-            node = self.mapping(node, place)
+            node = self.mapping(node, place, "cap")
             question_id = node.get("question")
             if question_id not in questions:
                 self.problem(f"{place}.question", f"onbekende vraag {question_id!r}")
@@ -402,3 +544,53 @@ class _Builder:
                 )
             )
         return tuple(caps)
+
+    def glossary(self, raw: Any) -> tuple[Term, ...]:
+        terms, seen = [], set()
+        for i, node in enumerate(raw if isinstance(raw, list) else self.sequence(raw, "glossary")):
+            place = f"glossary[{i}]"
+            node = self.mapping(node, place, "term")
+            term = self.text(node, "term", place)
+            if term.lower() in seen:
+                self.problem(f"{place}.term", f"dubbel begrip '{term}'")
+            seen.add(term.lower())
+            matches = self.texts(node, "matches", place) or (term,)
+            terms.append(
+                Term(
+                    term=term,
+                    definition=self.text(node, "definition", place),
+                    source=self.text(node, "source", place, required=False),
+                    matches=matches,
+                )
+            )
+        return tuple(terms)
+
+    def version_mapping(self, raw: Any, questions: dict) -> VersionMapping | None:
+        if raw is None:
+            return None
+        node = self.mapping(raw, "mapping", "mapping")
+        from_version = node.get("from_version")
+        if not isinstance(from_version, (str, int, float)) or not str(from_version).strip():
+            self.problem("mapping.from_version", "ontbrekende versie")
+        entries, olds, news = [], set(), set()
+        for i, entry in enumerate(self.sequence(node.get("questions"), "mapping.questions")):
+            place = f"mapping.questions[{i}]"
+            entry = self.mapping(entry, place, "mapping_question")
+            old, new = entry.get("old"), entry.get("new")
+            if not isinstance(old, str) or not ID_PATTERN.match(old):
+                self.problem(f"{place}.old", f"ongeldige vraag-id {old!r}")
+            elif old in olds:
+                self.problem(f"{place}.old", f"vraag '{old}' staat twee keer in de mapping")
+            olds.add(old)
+            question = questions.get(new)
+            if question is None:
+                self.problem(f"{place}.new", f"onbekende vraag {new!r}")
+            elif new in news:
+                self.problem(f"{place}.new", f"twee oude vragen wijzen naar '{new}'")
+            news.add(new)
+            options = self.mapping(entry.get("options"), f"{place}.options")
+            for old_value, new_value in options.items():
+                if question is not None and question.option(new_value) is None:
+                    self.problem(f"{place}.options.{old_value}", f"vraag '{new}' heeft geen antwoord {new_value!r}")
+            entries.append(QuestionMapping(str(old), str(new), tuple((str(k), str(v)) for k, v in options.items())))
+        return VersionMapping(str(from_version), tuple(entries))

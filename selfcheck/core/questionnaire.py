@@ -5,10 +5,20 @@ Pure Python: no Flask, database or PDF code may be imported here.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What an answer shows about practice: written down, carried out, evaluated (rank 1 is the lowest)."""
+
+    id: str
+    label: str
+    rank: int
 
 
 @dataclass(frozen=True)
@@ -17,6 +27,7 @@ class Option:
     label: str
     score: float | None  # None for the 'weet ik niet' option
     regional: bool = False
+    stage: Stage | None = None  # None: the answer claims no practice (or cannot: a plain fact)
 
     @property
     def unknown(self) -> bool:
@@ -34,6 +45,7 @@ class Question:
     weight: float = 1.0
     domain_id: str = ""
     requirements: tuple[str, ...] = ()  # contract or subsidy clauses for the procurement annex
+    find_out: str = ""  # the first step when the answer is 'weet ik niet': who knows, how to find out
 
     @cached_property
     def max_score(self) -> float:
@@ -41,9 +53,17 @@ class Question:
 
     @cached_property
     def points(self) -> dict[str, Fraction]:
-        """Each scored option's exact share of the best score (0..1), by option value."""
+        """Each option's exact share of the best score (0..1), by option value.
+
+        'Weet ik niet' scores 0, like 'nee': a practice nobody can confirm is not demonstrably in place.
+        """
         best = Fraction(self.max_score)
-        return {o.value: Fraction(o.score) / best for o in self.options if o.score is not None}
+        return {o.value: Fraction(o.score or 0) / best for o in self.options}
+
+    @cached_property
+    def top_stage_rank(self) -> int:
+        """The highest stage any option can claim (0: none), e.g. 0 for a plain yes/no fact."""
+        return max((o.stage.rank for o in self.options if o.stage), default=0)
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -59,6 +79,14 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A level needs at least `share` of the weight that can reach `stage` to be answered at it or higher."""
+
+    stage: Stage
+    share: float
+
+
+@dataclass(frozen=True)
 class Level:
     id: str
     label: str
@@ -66,11 +94,15 @@ class Level:
     max: float
     description: str
     rank: int  # 1 is the lowest level
+    requires: Requirement | None = None
 
 
 @dataclass(frozen=True)
 class Cap:
-    """The overall level is at most `max_level` while `question` scores below `below`."""
+    """The overall level is at most `max_level` until `question` is answered with a score of `below` or more.
+
+    Unanswered and 'weet ik niet' keep the cap: a precondition nobody can confirm is not met.
+    """
 
     question_id: str
     below: float
@@ -79,12 +111,48 @@ class Cap:
 
 
 @dataclass(frozen=True)
-class Trigger:
-    """When a recommendation fires: any one condition is enough."""
+class AnswerIs:
+    """The question is answered with one of `values`."""
 
-    answers: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    levels: tuple[str, ...] = ()
-    unknown_at_least: int | None = None
+    question_id: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DomainLevelIn:
+    """The recommendation's domain has one of these levels."""
+
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StageIs:
+    """Some question of the recommendation's domain is answered at exactly this stage (e.g. only on paper)."""
+
+    stage: str
+
+
+@dataclass(frozen=True)
+class AnyUnknown:
+    """Some question of the recommendation's domain is answered 'weet ik niet'."""
+
+
+@dataclass(frozen=True)
+class UnknownAtLeast:
+    """At least `count` 'weet ik niet' answers in the whole check (the 2026.1 questionnaire's rule)."""
+
+    count: int
+
+
+Condition = AnswerIs | DomainLevelIn | StageIs | AnyUnknown | UnknownAtLeast
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """When a recommendation fires: every condition holds (`all`), or, in files before 2026.2, any one."""
+
+    conditions: tuple[Condition, ...]
+    all: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,18 +167,76 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A begrippenlijst entry, explained wherever one of its `matches` appears in a text."""
+
+    term: str
+    definition: str
+    source: str
+    matches: tuple[str, ...]
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        words = "|".join(re.escape(m) for m in sorted(self.matches, key=len, reverse=True))
+        return re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QuestionMapping:
+    """An earlier version's question that means the same in this one, with its options translated."""
+
+    old: str
+    new: str
+    options: tuple[tuple[str, str], ...]  # (old value, new value); old values not listed reopen the question
+
+
+@dataclass(frozen=True)
+class VersionMapping:
+    """How answers given on `from_version` carry over to this version when a new check is pre-filled."""
+
+    from_version: str
+    questions: tuple[QuestionMapping, ...]
+
+    def translate(self, question_id: str, value: str | None) -> tuple[str, str | None] | None:
+        """(new question id, new value or None to reopen), or None when the question does not carry over."""
+        for entry in self.questions:
+            if entry.old == question_id:
+                return entry.new, dict(entry.options).get(value) if value is not None else None
+        return None
+
+
+@dataclass(frozen=True)
+class Scoring:
+    min_coverage: float = 0.5  # share of a domain's weight answered ('weet ik niet' included) for a score
+    gap_below: float = 0.6  # an answer below this share of the best is a gap
+    unknown_warning: float = 1.0  # share of a domain's weight answered 'weet ik niet' that is flagged
+    top_priority_max: int = 0  # at most this many advice items keep the top priority (0: no limit)
+    start_package: int = 3  # the first advice items the results open with
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     version: str
     title: str
     introduction: str
     fingerprint: str
-    min_coverage: float
-    gap_below: float
+    scoring: Scoring
     levels: tuple[Level, ...]
     domains: tuple[Domain, ...]
     recommendations: tuple[Recommendation, ...]
     priorities: dict[int, str] = field(default_factory=dict, hash=False, compare=False)
     caps: tuple[Cap, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    glossary: tuple[Term, ...] = ()
+    mapping: VersionMapping | None = None
+
+    @property
+    def min_coverage(self) -> float:
+        return self.scoring.min_coverage
+
+    @property
+    def gap_below(self) -> float:
+        return self.scoring.gap_below
 
     # cached_property writes the instance __dict__ directly, which a frozen dataclass allows
     @cached_property
@@ -129,6 +255,25 @@ class Questionnaire:
 
     def level(self, level_id: str) -> Level | None:
         return next((lv for lv in self.levels if lv.id == level_id), None)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def terms_in(self, *texts: str) -> tuple[Term, ...]:
+        """The begrippenlijst entries that the texts use, in glossary order."""
+        return tuple(t for t in self.glossary if any(t.pattern.search(text) for text in texts))
+
+    @cached_property
+    def _question_terms(self) -> dict[str, tuple[Term, ...]]:
+        return {q.id: self.terms_in(q.text, q.help) for q in self.questions}
+
+    def terms_for(self, question: Question) -> tuple[Term, ...]:
+        """The begrippenlijst entries a question's text or help uses."""
+        return self._question_terms.get(question.id, ())
+
+    @cached_property
+    def cap_questions(self) -> frozenset[str]:
+        return frozenset(c.question_id for c in self.caps)
 
     def level_for(self, score: float) -> Level:
         """The level whose range holds `score` (min inclusive; 100 is in the top level)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .advice import Advice, recommend
+from .advice import Advice, recommend, start_package
 from .chart import Radar, radar
 from .consensus import Disagreement, PerspectiveView, RespondentAnswers, disagreements, perspective_spread
 from .questionnaire import Option, Question, Questionnaire
@@ -43,8 +43,9 @@ class Report:
         return radar([(d.domain.title, d.score) for d in self.result.domains])
 
     @property
-    def top_advice(self) -> tuple[Advice, ...]:
-        return self.advice[:3]
+    def start_package(self) -> tuple[Advice, ...]:
+        """The few recommendations to begin with: the results and the report open with them."""
+        return start_package(self.advice, self.questionnaire.scoring.start_package)
 
     def advice_for(self, domain_id: str) -> tuple[Advice, ...]:
         return tuple(a for a in self.advice if a.recommendation.domain_id == domain_id)
