@@ -8,6 +8,7 @@ import pytest
 from selfcheck.check.store import answer_values
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
+from tests.answers import like
 from tests.conftest import Browser, csrf_token
 
 
@@ -44,21 +45,21 @@ def test_same_answer_changed_by_both_is_a_conflict_and_keeps_input(two_sessions,
     bram_page, _ = _page_fields(bram, url)  # Bram opens the page
     assert anna.submit(url, {f"q_{q.id}": "nee", "action": "save"}).status_code == 302
     response = bram.client.post(
-        url, data={**bram_page, f"q_{q.id}": "geborgd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
+        url, data={**bram_page, f"q_{q.id}": "geevalueerd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "intussen door Test beleidsmedewerker gewijzigd in ‘Nee, niet aanwezig’" in page
-    assert "Mijn uitleg" in page and re.search(rf'id="q_{q.id}-geborgd" value="geborgd" checked', page)
+    assert f"intussen door Test beleidsmedewerker gewijzigd in ‘{q.option('nee').label}’" in page
+    assert "Mijn uitleg" in page and re.search(rf'id="q_{q.id}-geevalueerd" value="geevalueerd" checked', page)
     assert _stored(assessment.id) == {q.id: ("nee", "")}
     # saving again from the re-shown page is a deliberate choice, and wins
     again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
     again["csrf_token"] = csrf_token(page)
     response = bram.client.post(
-        url, data={**again, f"q_{q.id}": "geborgd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
+        url, data={**again, f"q_{q.id}": "geevalueerd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
     )
     assert response.status_code == 302
-    assert _stored(assessment.id) == {q.id: ("geborgd", "Mijn uitleg")}
+    assert _stored(assessment.id) == {q.id: ("geevalueerd", "Mijn uitleg")}
 
 
 def test_different_answers_on_the_same_page_merge(two_sessions, questionnaire):
@@ -68,8 +69,9 @@ def test_different_answers_on_the_same_page_merge(two_sessions, questionnaire):
     anna_page, _ = _page_fields(anna, url)
     bram_page, _ = _page_fields(bram, url)
     assert anna.client.post(url, data={**anna_page, f"q_{first.id}": "nee", "action": "save"}).status_code == 302
-    assert bram.client.post(url, data={**bram_page, f"q_{second.id}": "deels", "action": "save"}).status_code == 302
-    assert _stored(assessment.id) == {first.id: ("nee", ""), second.id: ("deels", "")}
+    partly = like(second, "deels")
+    assert bram.client.post(url, data={**bram_page, f"q_{second.id}": partly, "action": "save"}).status_code == 302
+    assert _stored(assessment.id) == {first.id: ("nee", ""), second.id: (partly, "")}
 
 
 def test_autosave_builds_on_its_own_previous_save(two_sessions, questionnaire):
@@ -109,7 +111,7 @@ def test_many_threads_saving_at_once_lose_nothing_silently(
         own = questions[index + 1].id if index + 1 < len(questions) else None
         data = {**pages[index], f"q_{questions[0].id}": options[index % len(options)]}
         if own:
-            data[f"q_{own}"] = "geborgd"  # a question only this thread touches
+            data[f"q_{own}"] = like(questions[index + 1], "geevalueerd")  # a question only this thread touches
         with app.app_context():
             response = sessions[index].client.post(url + "/autosave", data=data)
         outcomes[index] = (
@@ -135,7 +137,7 @@ def test_many_threads_saving_at_once_lose_nothing_silently(
     assert {options[i % len(options)] for i in saved} == {stored[questions[0].id][0]}
     for i in saved:  # an acknowledged save is stored whole
         if i + 1 < len(questions):
-            assert stored[questions[i + 1].id][0] == "geborgd"
+            assert stored[questions[i + 1].id][0] == like(questions[i + 1], "geevalueerd")
     for i in refused:  # a refused save changed nothing, not even its own question
         if i + 1 < len(questions):
             assert questions[i + 1].id not in stored
@@ -149,17 +151,17 @@ def test_a_save_leaves_no_stale_answers_or_scores_in_the_session(
 
     gemeente = make_gemeente()
     user = make_user("beleidsmedewerker", gemeente)
-    everything = {q.id: ("deels", "") for q in questionnaire.questions}
+    everything = {q.id: (like(q, "deels"), "") for q in questionnaire.questions}
     assessment = make_assessment(gemeente, user, answers=everything)
     response = shared_response(assessment)
     held_answers = {a.question_id: a for a in response.answers}  # loaded before the save
     held_scores = {s.domain_id: s.score for s in assessment.scores}
     first = questionnaire.domains[0].questions[0].id
-    save_answers(assessment, user, {first: ("geborgd", "Nu vastgelegd")}, base_version=assessment.version)
+    save_answers(assessment, user, {first: ("geevalueerd", "Nu vastgelegd")}, base_version=assessment.version)
     db.session.commit()
 
-    assert held_answers[first].value == "geborgd" and held_answers[first].comment == "Nu vastgelegd"
-    assert {a.question_id: a.value for a in response.answers}[first] == "geborgd"
+    assert held_answers[first].value == "geevalueerd" and held_answers[first].comment == "Nu vastgelegd"
+    assert {a.question_id: a.value for a in response.answers}[first] == "geevalueerd"
     scores = {s.domain_id: s.score for s in assessment.scores}
     assert scores[questionnaire.domains[0].id] > held_scores[questionnaire.domains[0].id]
     assert scores[OVERALL] >= held_scores[OVERALL]

@@ -28,7 +28,7 @@ HOSTILE = [
     "x" * 5000,
     "GM0758",
     "nee",
-    "geborgd",
+    "geevalueerd",
     "weet_niet",
     "beheer@beleidscheck.example",
     "admin",

@@ -9,6 +9,7 @@ from selfcheck.check.operations import report_for
 from selfcheck.check.store import answer_values
 from selfcheck.extensions import db
 from selfcheck.models import Answer, AuditEvent, Response, utcnow
+from tests.answers import like
 from tests.conftest import Browser
 
 
@@ -37,7 +38,7 @@ def respondent(app, link) -> Browser:
 
 
 def answer(person, number, domain, values, comment=""):
-    data = {f"q_{q.id}": value for q, value in zip(domain.questions, values)}
+    data = {f"q_{q.id}": like(q, value) for q, value in zip(domain.questions, values)}
     data[f"c_{domain.questions[0].id}"] = comment
     return person.submit(f"/respondent/stap/{number}", data)
 
@@ -74,7 +75,7 @@ def test_respondents_answer_independently_within_their_domains(owner_setup, brow
     home = anna.get("/respondent").get_data(as_text=True)
     assert first.title in home and second.title not in home
     assert anna.get("/respondent/stap/2").status_code == 404
-    assert answer(anna, 1, first, ["geborgd"] * 8, "Staat in de nota").status_code == 302
+    assert answer(anna, 1, first, ["geevalueerd"] * 8, "Staat in de nota").status_code == 302
 
     bram = respondent(app, invite(browser, assessment, "Bram", "uitvoering"))
     page = bram.get("/respondent/stap/1").get_data(as_text=True)
@@ -92,18 +93,22 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
     domain = questionnaire.domains[0]
     anna = respondent(app, invite(browser, assessment, "Anna", "beleid"))
     bram = respondent(app, invite(browser, assessment, "Bram", "uitvoering"))
-    # question 3 differs most (geborgd vs nee), question 2 a little (vastgelegd vs deels), the rest agree
-    answer(anna, 1, domain, ["deels", "vastgelegd", "geborgd"] + ["nee"] * 5, "Beleid ziet het zo")
-    answer(bram, 1, domain, ["deels", "deels", "nee"] + ["nee"] * 5)
+    # question 3 differs most (best vs worst), question 2 a little (the middle vs the second option), the rest agree
+    answer(anna, 1, domain, ["deels", "vastgelegd", "geevalueerd"] + ["nee"] * 8, "Beleid ziet het zo")
+    answer(bram, 1, domain, ["deels", "deels", "nee"] + ["nee"] * 8)
     page = browser.get(f"/checks/{assessment.id}/consensus").get_data(as_text=True)
     order = re.findall(r'<section class="question" id="v-([a-z0-9_]+)"', page)
     assert order[:2] == [domain.questions[2].id, domain.questions[1].id]
-    assert "Verschil: 100%" in page and "Verschil: 33%" in page and "Beleid ziet het zo" in page
+    second, third = domain.questions[1], domain.questions[2]
+    little = round(100 * (second.points[like(second, "vastgelegd")] - second.points[like(second, "deels")]))
+    big = round(100 * (third.points[like(third, "geevalueerd")] - third.points["nee"]))
+    assert 0 < little < big
+    assert f"Verschil: {big}%" in page and f"Verschil: {little}%" in page and "Beleid ziet het zo" in page
 
     target = domain.questions[2]
     response = browser.submit(
         f"/checks/{assessment.id}/consensus/{target.id}",
-        {"value": "deels", "reason": "Alleen in de nota, niet in de praktijk"},
+        {"value": like(target, "deels"), "reason": "Alleen in de nota, niet in de praktijk"},
         form_url=f"/checks/{assessment.id}/consensus",
     )
     assert response.status_code == 302
@@ -113,14 +118,14 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
         .filter(Response.perspective.is_(None), Answer.question_id == target.id)
         .one()
     )
-    assert (final.value, final.reason) == ("deels", "Alleen in de nota, niet in de praktijk")
+    assert (final.value, final.reason) == (like(target, "deels"), "Alleen in de nota, niet in de praktijk")
     kept = {
         r.perspective: a.value
         for a in db.session.query(Answer).filter_by(question_id=target.id)
         for r in [a.response]
         if r.perspective
     }
-    assert kept == {"beleid": "geborgd", "uitvoering": "nee"}  # the dissent is not overwritten
+    assert kept == {"beleid": like(target, "geevalueerd"), "uitvoering": "nee"}  # the dissent is not overwritten
 
     # the score comes from the final answers only; the spread from every respondent
     report = report_for(app.extensions["questionnaire_store"], assessment)
@@ -134,7 +139,7 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
     from tests.test_web_report import pdf_text
 
     pages = pdf_text(browser.get(f"/checks/{assessment.id}/rapport.pdf").data)
-    summary = next(p for p in pages if "Samenvatting" in p and "De drie belangrijkste" in p)
+    summary = next(p for p in pages if "Samenvatting" in p and "Startpakket" in p)
     spread = next(p for p in pages if "Verschillen tussen perspectieven" in p and "De grootste verschillen" in p)
     assert summary is not spread and "Anna" not in "".join(pages)
 
@@ -145,7 +150,7 @@ def test_consensus_is_shown_to_respondents_only_when_shared(owner_setup, browser
     anna = respondent(app, invite(browser, assessment, "Anna", "beleid"))
     browser.submit(
         f"/checks/{assessment.id}/consensus/{domain.questions[0].id}",
-        {"value": "geborgd"},
+        {"value": "geevalueerd"},
         form_url=f"/checks/{assessment.id}/consensus",
     )
     assert "De uitkomst van de gemeente" not in anna.get("/respondent").get_data(as_text=True)
@@ -157,7 +162,7 @@ def test_owner_can_erase_a_respondents_name_and_address(owner_setup, browser, qu
     app, _, _, assessment = owner_setup
     domain = questionnaire.domains[0]
     link = invite(browser, assessment, "Petra", "ketenpartner")
-    answer(respondent(app, link), 1, domain, ["geborgd"] * 8)
+    answer(respondent(app, link), 1, domain, ["geevalueerd"] * 8)
     response = db.session.query(Response).filter_by(name="Petra").one()
     browser.submit(
         f"/checks/{assessment.id}/respondenten/{response.id}/wissen",
@@ -175,7 +180,7 @@ def test_admin_finds_exports_and_erases_a_respondent_by_email_address(owner_setu
     app, _, _, assessment = owner_setup
     domain = questionnaire.domains[0]
     link = invite(browser, assessment, "Petra", "ketenpartner")
-    answer(respondent(app, link), 1, domain, ["geborgd"] * 8, comment="Wachtlijst <b>groeit</b>")
+    answer(respondent(app, link), 1, domain, ["geevalueerd"] * 8, comment="Wachtlijst <b>groeit</b>")
     invite(browser, assessment, "Karel", "inkoop")  # someone else, left alone
     admin = Browser(app.test_client())
     admin.login(make_user("admin").email)
@@ -284,5 +289,5 @@ def test_respondent_save_race_is_a_409_never_a_500(owner_setup, browser, questio
         thread.join()
     assert sorted(statuses) in ([200, 200], [200, 409]), statuses  # 200, 200 when one ran after the other
     # either way, the second save of the same question on the same base is refused when replayed
-    again = tabs[0].client.post("/respondent/stap/1/autosave", data={**pages[0], f"q_{question.id}": "geborgd"})
+    again = tabs[0].client.post("/respondent/stap/1/autosave", data={**pages[0], f"q_{question.id}": "geevalueerd"})
     assert again.status_code == 409 and again.json["saved"] is False

@@ -7,6 +7,7 @@ from selfcheck.check.store import OVERALL, save_answers
 from selfcheck.core.scoring import score
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, DomainScore, Response, utcnow
+from tests.answers import like
 
 
 def _orm_save(assessment, user, values):
@@ -65,8 +66,8 @@ def test_hand_built_statements_leave_the_state_the_orm_would(
     reference = make_assessment(gemeente, user, year=2025)
     first, second, third = questionnaire.questions[:3]
     saves = [
-        {first.id: ("nee", ""), second.id: ("deels", "Een notitie")},  # inserts
-        {first.id: ("nee", ""), second.id: ("geborgd", "Een notitie")},  # one unchanged, one update
+        {first.id: ("nee", ""), second.id: (like(second, "deels"), "Een notitie")},  # inserts
+        {first.id: ("nee", ""), second.id: (like(second, "geevalueerd"), "Een notitie")},  # one unchanged, one update
         {third.id: (None, "Alleen een notitie")},  # a comment without an answer
         {second.id: (None, ""), third.id: ("weet_niet", "Alleen een notitie")},  # a delete and an update
         {first.id: ("nee", "")},  # nothing changes: no version raised

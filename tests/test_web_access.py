@@ -43,7 +43,7 @@ def test_gemeente_user_gets_404_on_every_url_of_another_gemeente(browser, two_ge
     first = questionnaire.questions[0]
     for url, data in [
         (f"/gemeenten/{utrecht.id}/checks", {"year": "2027"}),
-        (f"/checks/{utrecht_check.id}/stap/1", {f"q_{first.id}": "geborgd", "action": "save"}),
+        (f"/checks/{utrecht_check.id}/stap/1", {f"q_{first.id}": "geevalueerd", "action": "save"}),
         (f"/checks/{utrecht_check.id}/indienen", {}),
     ]:
         assert browser.submit(url, data, form_url=token_page).status_code == 404, url
@@ -74,7 +74,7 @@ def test_inkoper_reads_but_cannot_post_answers(browser, two_gemeenten, questionn
     step = browser.get(f"/checks/{breda_check.id}/stap/1").get_data(as_text=True)
     assert "Opslaan" not in step and "disabled" in step
     first = questionnaire.questions[0]
-    response = browser.submit(f"/checks/{breda_check.id}/stap/1", {f"q_{first.id}": "geborgd", "action": "save"})
+    response = browser.submit(f"/checks/{breda_check.id}/stap/1", {f"q_{first.id}": "geevalueerd", "action": "save"})
     assert response.status_code == 403
     assert (
         browser.submit(f"/gemeenten/{breda.id}/checks", {"year": "2027"}, form_url=f"/gemeenten/{breda.id}").status_code
@@ -98,7 +98,7 @@ def test_national_roles_see_every_gemeente_read_only(browser, two_gemeenten, que
     for url in _urls(breda, breda_check) + _urls(utrecht, utrecht_check):
         assert browser.get(url).status_code == 200, url
     first = questionnaire.questions[0]
-    response = browser.submit(f"/checks/{utrecht_check.id}/stap/1", {f"q_{first.id}": "geborgd", "action": "save"})
+    response = browser.submit(f"/checks/{utrecht_check.id}/stap/1", {f"q_{first.id}": "geevalueerd", "action": "save"})
     assert response.status_code == 403
 
 

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from selfcheck.check.operations import report_for
 from selfcheck.extensions import db
+from tests.answers import like
 
 HOSTILE_COMMENT = (
     '<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
@@ -21,9 +22,9 @@ def pdf_text(pdf: bytes) -> list[str]:
     return out.decode().split("\f")[:-1]
 
 
-def answers_all(questionnaire, pattern=("deels", "nee", "vastgelegd", "weet_niet", "geborgd")):
+def answers_all(questionnaire, pattern=("deels", "nee", "vastgelegd", "weet_niet", "geevalueerd")):
     return {
-        q.id: (pattern[i % len(pattern)], f"Notitie {q.id}" if i % 7 == 0 else "")
+        q.id: (like(q, pattern[i % len(pattern)]), f"Notitie {q.id}" if i % 7 == 0 else "")
         for i, q in enumerate(questionnaire.questions)
     }
 
@@ -52,7 +53,7 @@ def test_report_content(browser, breda, app):
     text = "\n".join(pages)
     report = report_for(app.extensions["questionnaire_store"], finished)
     cover = pages[0]
-    assert "Samenvatting" in pages[1] and "De drie belangrijkste aanbevelingen" in pages[1]  # one page
+    assert "Samenvatting" in pages[1] and "Startpakket: hier begint u mee" in pages[1]  # one page
     assert "Gemeente Breda" in cover and "2025" in cover and "Definitief" in cover
     assert "versie " + report.questionnaire.version in cover
     for d in report.result.domains:
@@ -175,7 +176,7 @@ def test_second_download_comes_from_cache_until_an_answer_changes(browser, breda
     assert len(renders) == 1 and first == second
 
     question = questionnaire.questions[0]
-    browser.submit(f"/checks/{draft.id}/stap/1", {f"q_{question.id}": "geborgd", "action": "save"})
+    browser.submit(f"/checks/{draft.id}/stap/1", {f"q_{question.id}": "geevalueerd", "action": "save"})
     third = browser.get(url).data
     assert len(renders) == 2 and third != first
     assert len(list((app.extensions["report_cache"].folder).glob(f"{draft.id}-rapport-*.pdf"))) == 1
