@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from selfcheck.check.operations import start_assessment, submit_assessment
 from selfcheck.check.store import save_answers
+from selfcheck.config import ROOT
 from selfcheck.extensions import db
 from selfcheck.models import Gemeente, Response, User, utcnow
 from selfcheck.questionnaires.versions import QuestionnaireStore
@@ -32,11 +33,17 @@ ACCOUNTS = [
     ("beheer@beleidscheck.example", "Fatima El Amrani", "admin", None),
 ]
 
+# The version before the current questions.yaml: the 2025 checks were filled in with it.
+EARLIER_VERSION = ROOT / "questionnaires" / "2026.1.yaml"
+
 # Answer patterns, cycled over the questions: a gemeente that has started, and one that is far along.
+# A value a question does not offer falls back to the question's second option.
 PROFILES = {
     "GM0758": ["deels", "nee", "vastgelegd", "deels", "weet_niet", "nee", "regio_vastgelegd", "deels"],
     "GM0344": ["geborgd", "vastgelegd", "regio_geborgd", "geborgd", "vastgelegd", "deels", "geborgd"],
 }
+# Utrecht's 2026 check, on the current version: much carried out, some evaluated, a few unknowns.
+UTRECHT_2026 = ["uitgevoerd", "geevalueerd", "regio_uitgevoerd", "ja", "uitgevoerd", "vastgelegd", "weet_niet"]
 COMMENTS = {
     "beleid_doelgroep": "Genoemd in de preventienota 2024, maar nog niet als aparte doelgroep.",
     "aandachtsfunctionarissen": "De uren bij de verslavingszorg zijn in 2023 vervallen.",
@@ -66,14 +73,23 @@ def load_demo_data(store: QuestionnaireStore) -> bool:
         db.session.add(users[email])
     db.session.flush()
 
+    earlier = store.load_file(EARLIER_VERSION)
     for code, email in (("GM0758", "beleid@breda.example"), ("GM0344", "beleid@utrecht.example")):
         user = users[email]
-        assessment = start_assessment(store, gemeenten[code], 2025, user, prefill=False)
-        save_answers(assessment, user, _answers(store.current, PROFILES[code]))
+        assessment = start_assessment(store, gemeenten[code], 2025, user, prefill=False, questionnaire=earlier)
+        save_answers(assessment, user, _answers(earlier, PROFILES[code]))
         submit_assessment(assessment, user)
         assessment.submitted_at = assessment.updated_at = datetime(2025, 11, 14, 10, 30)
     db.session.flush()
-    # Breda's 2026 check is a draft, started from 2025's answers, with two respondents who disagree.
+    # Utrecht's 2026 check is definitive, on the current version.
+    utrecht = users["beleid@utrecht.example"]
+    assessment = start_assessment(store, gemeenten["GM0344"], 2026, utrecht, prefill=False)
+    save_answers(assessment, utrecht, _answers(store.current, UTRECHT_2026))
+    submit_assessment(assessment, utrecht)
+    assessment.submitted_at = assessment.updated_at = datetime(2026, 11, 20, 15, 0)
+    db.session.flush()
+    # Breda's 2026 check is a draft on the current version, started from 2025's answers (those whose
+    # meaning did not change carry over), with two respondents who disagree.
     draft = start_assessment(store, gemeenten["GM0758"], 2026, users["beleid@breda.example"], prefill=True)
     for name, perspective, pattern in (
         ("Petra Visser", "uitvoering", ["nee", "deels", "nee", "weet_niet"]),

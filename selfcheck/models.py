@@ -91,6 +91,9 @@ class Assessment(db.Model):
     submitted_at = db.Column(db.DateTime)
     submitted_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
     consensus_shared = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    # The earlier check this one was pre-filled from. Its answers that nobody changed since still
+    # have version 0 (every save raises an answer's version), so "carried over" needs no column.
+    prefilled_from_id = db.Column(db.Integer, db.ForeignKey("assessment.id", ondelete="SET NULL"))
     # Raised by every save; an UPDATE that finds another version fails (optimistic locking).
     version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
 
@@ -102,6 +105,7 @@ class Assessment(db.Model):
     responses = db.relationship("Response", back_populates="assessment", cascade="all, delete-orphan")
     scores = db.relationship("DomainScore", cascade="all, delete-orphan")
     feedback = db.relationship("Feedback", order_by="Feedback.created_at", back_populates="assessment")
+    prefilled_from = db.relationship("Assessment", remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read by SQLAlchemy once, never mutated)
     __table_args__ = (

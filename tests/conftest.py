@@ -185,9 +185,9 @@ def make_assessment(app):
     from selfcheck.check.store import save_answers
     from selfcheck.extensions import db
 
-    def make(gemeente, user, year=2026, answers=None, submitted=False, prefill=False):
+    def make(gemeente, user, year=2026, answers=None, submitted=False, prefill=False, questionnaire=None):
         store = app.extensions["questionnaire_store"]
-        assessment = start_assessment(store, gemeente, year, user, prefill=prefill)
+        assessment = start_assessment(store, gemeente, year, user, prefill=prefill, questionnaire=questionnaire)
         if answers:
             save_answers(assessment, user, answers)
         if submitted:

@@ -5,9 +5,11 @@ import re
 import pytest
 
 from selfcheck.check.store import answer_values
+from selfcheck.config import ROOT
 from selfcheck.core.report import build_report
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
+from tests.answers import like
 
 
 @pytest.fixture
@@ -16,10 +18,10 @@ def breda(make_gemeente, make_user):
     return gemeente, make_user("beleidsmedewerker", gemeente), make_user("inkoper", gemeente)
 
 
-def _answers_for(domain, pattern=("vastgelegd", "deels", "weet_niet", "geborgd", "nee")):
+def _answers_for(domain, pattern=("vastgelegd", "deels", "weet_niet", "geevalueerd", "nee")):
     data = {}
     for i, question in enumerate(domain.questions):
-        data[f"q_{question.id}"] = pattern[i % len(pattern)]
+        data[f"q_{question.id}"] = like(question, pattern[i % len(pattern)])
         data[f"c_{question.id}"] = f"Toelichting bij {question.id}" if i == 0 else ""
     return data
 
@@ -69,7 +71,7 @@ def test_whole_check_page_by_page_then_resume_submit_and_results(browser, breda,
     for domain_result in report.result.domains:
         row = re.search(
             rf"<th scope=\"row\"[^>]*>{re.escape(domain_result.domain.title)}</th>\s*"
-            rf"<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>",
+            rf"<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)(?:<span[^>]*>[^<]*</span>)*</td>",
             page,
         )
         assert row, domain_result.domain.title
@@ -191,14 +193,14 @@ def test_new_check_prefilled_from_last_year(browser, breda, make_assessment, que
         policy_officer,
         year=2025,
         submitted=True,
-        answers={first.id: ("geborgd", "Vorig jaar"), second.id: ("nee", "")},
+        answers={first.id: ("geevalueerd", "Vorig jaar"), second.id: ("nee", "")},
     )
     browser.login(policy_officer.email)
     browser.submit(
         f"/gemeenten/{gemeente.id}/checks", {"year": "2026", "prefill": "y"}, form_url=f"/gemeenten/{gemeente.id}"
     )
     new = db.session.query(Assessment).filter_by(year=2026).one()
-    assert _stored(new.id) == {first.id: ("geborgd", "Vorig jaar"), second.id: ("nee", "")}
+    assert _stored(new.id) == {first.id: ("geevalueerd", "Vorig jaar"), second.id: ("nee", "")}
     assert new.status == "concept"
 
     response = browser.submit(
@@ -206,6 +208,44 @@ def test_new_check_prefilled_from_last_year(browser, breda, make_assessment, que
     )
     assert response.status_code == 422
     assert "Er is al een check voor 2026." in response.get_data(as_text=True)
+
+
+def test_a_check_on_the_earlier_version_carries_over_through_the_mapping(app, browser, breda, make_assessment):
+    """Breda 2025 on 2026.1; its 2026 check on the current version takes over only what means the same."""
+    gemeente, policy_officer, _ = breda
+    store = app.extensions["questionnaire_store"]
+    earlier = store.load_file(ROOT / "questionnaires" / "2026.1.yaml")
+    current = store.current
+    make_assessment(
+        gemeente,
+        policy_officer,
+        year=2025,
+        submitted=True,
+        questionnaire=earlier,
+        answers={
+            "beleid_doelgroep": ("vastgelegd", "In de nota 2024"),  # same question: carries over
+            "regie_mandaat": ("geborgd", "Mandaat 2023"),  # 'geborgd' had no time window: reopens
+            "beleid_evaluatie": ("vastgelegd", ""),  # split into two questions: stays open
+        },
+    )
+    browser.login(policy_officer.email)
+    browser.submit(
+        f"/gemeenten/{gemeente.id}/checks", {"year": "2026", "prefill": "y"}, form_url=f"/gemeenten/{gemeente.id}"
+    )
+    new = db.session.query(Assessment).filter_by(year=2026).one()
+    assert new.questionnaire_fingerprint == current.fingerprint
+    assert _stored(new.id) == {
+        "beleid_doelgroep": ("vastgelegd", "In de nota 2024"),
+        "regie_mandaat": (None, "Mandaat 2023"),
+    }
+    overview = browser.get(f"/checks/{new.id}").get_data(as_text=True)
+    assert "1 antwoord is overgenomen uit de check van 2025 (vragenlijst versie 2026.1)" in overview
+    assert "staan open" in overview
+    # changing the carried answer makes it the user's own: no longer counted as carried over
+    page = browser.get(f"/checks/{new.id}/stap/1").get_data(as_text=True)
+    assert re.search(r'id="q_beleid_doelgroep-vastgelegd" value="vastgelegd" checked', page)
+    browser.submit(f"/checks/{new.id}/stap/1", {"q_beleid_doelgroep": "uitgevoerd", "action": "save"})
+    assert "overgenomen uit de check" not in browser.get(f"/checks/{new.id}").get_data(as_text=True)
 
 
 def test_year_is_validated_in_dutch(browser, breda):

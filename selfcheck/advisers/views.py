@@ -23,6 +23,7 @@ from selfcheck.advisers.queries import (
     years,
 )
 from selfcheck.check.operations import report_for
+from selfcheck.core.carryover import side_by_side
 from selfcheck.extensions import db
 from selfcheck.models import Assessment, Feedback
 from selfcheck.web.audit import record
@@ -128,8 +129,15 @@ def compare():
         flash("Kies minstens twee gemeenten of checks om te vergelijken.", "error")
         return redirect(url_for("advisers.overview_page"))
     reports = [report_for(store, a) for a in assessments]
+    # The rows follow the newest version among them; older checks' answers appear where the mapping links them.
+    newest = max(zip(assessments, reports), key=lambda pair: (pair[0].year, pair[0].id))[1].questionnaire
     return render_template(
-        "advisers/compare.html", assessments=assessments, reports=reports, questionnaire=reports[0].questionnaire
+        "advisers/compare.html",
+        assessments=assessments,
+        reports=reports,
+        questionnaire=newest,
+        rows=side_by_side(newest, reports),
+        versions=sorted({r.questionnaire.version for r in reports}),
     )
 
 

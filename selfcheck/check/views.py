@@ -12,7 +12,7 @@ from selfcheck.advisers.forms import FeedbackForm
 from selfcheck.advisers.queries import Filters, benchmark, gemeente_trend
 from selfcheck.check import domain_page
 from selfcheck.check.forms import NewAssessmentForm
-from selfcheck.check.operations import report_for, start_assessment, submit_assessment
+from selfcheck.check.operations import carried_over, report_for, start_assessment, submit_assessment
 from selfcheck.check.store import OVERALL
 from selfcheck.extensions import db
 from selfcheck.web.audit import record
@@ -95,6 +95,7 @@ def overview(assessment_id: int):
         report=report,
         steps=_steps(assessment, report.questionnaire),
         can_edit=policy.can_edit(current_user, assessment.gemeente_id),
+        carried=carried_over(assessment),
     )
 
 
