@@ -212,3 +212,47 @@ def test_region_roll_up_equals_a_benchmark_per_region(dataset, questionnaire):
     assert len(rolled) == 9
     for region in rolled:
         assert region["spread"] == benchmark(questionnaire, Filters(region=region["name"]))
+
+
+def test_side_by_side_across_questionnaire_versions(app, browser, make_gemeente, make_user, make_assessment):
+    """A 2025 check on 2026.1 next to a 2026 check on 2026.2: rows follow 2026.2, old answers where mapped."""
+    from selfcheck.config import ROOT
+
+    store = app.extensions["questionnaire_store"]
+    earlier = store.load_file(ROOT / "questionnaires" / "2026.1.yaml")
+    gemeente = make_gemeente()
+    officer = make_user("beleidsmedewerker", gemeente)
+    old = make_assessment(
+        gemeente,
+        officer,
+        year=2025,
+        submitted=True,
+        questionnaire=earlier,
+        answers={
+            "beleid_doelgroep": ("vastgelegd", ""),
+            "korte_lijnen": ("deels", ""),
+            "beleid_evaluatie": ("nee", ""),
+        },
+    )
+    new = make_assessment(
+        gemeente,
+        officer,
+        year=2026,
+        submitted=True,
+        answers={"beleid_doelgroep": ("vastgelegd", ""), "korte_lijnen": ("uitgevoerd", "")},
+    )
+    browser.login(make_user("adviseur").email)
+    page = browser.get(f"/adviseur/vergelijken?check={old.id}&check={new.id}").get_data(as_text=True)
+    assert "verschillende versies van de vragenlijst (2026.1, 2026.2)" in page
+
+    def row(question_id):
+        text = store.current.question(question_id).text
+        start = page.index(text)
+        return page[page.rindex("<tr", 0, start) : page.index("</tr>", start)]
+
+    current = store.current
+    same = row("beleid_doelgroep")  # mapped, same answer: no difference
+    assert "verschilt" not in same and current.question("beleid_doelgroep").option("vastgelegd").label in same
+    assert "verschilt" in row("korte_lijnen")  # mapped, answers differ
+    split = row("beleid_doelen")  # split from beleid_evaluatie: the 2025 check has no counterpart
+    assert "niet gevraagd in deze versie" in split
