@@ -44,6 +44,7 @@ def load_questions(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from selfcheck import mail
     from selfcheck.extensions import configure_sqlite, csrf, db, login_manager, migrate
     from selfcheck.web import security
 
@@ -54,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     security.register(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -16,6 +16,9 @@ ACTIONS = {
     "gemeenten.imported": "Gemeenten geïmporteerd",
     "user.saved": "Account opgeslagen",
     "user.invited": "Uitnodigingslink gemaakt",
+    "user.invitation_mailed": "Uitnodiging gemaild",
+    "user.reset_mailed": "Link voor een nieuw wachtwoord gemaild",
+    "user.password_set": "Wachtwoord ingesteld",
     "user.exported": "Persoonsgegevens geëxporteerd",
     "user.deleted": "Account verwijderd",
     "backup.written": "Back-up gemaakt",
@@ -23,6 +26,9 @@ ACTIONS = {
     "respondent.invited": "Respondent uitgenodigd",
     "respondent.exported": "Gegevens van respondent geëxporteerd",
     "respondent.forgotten": "Gegevens van respondent gewist",
+    "respondent.mailed": "Respondent gemaild",
+    "feedback.added": "Feedback gegeven",
+    "feedback.mailed": "Melding van feedback gemaild",
 }
 
 
