@@ -41,8 +41,12 @@ class User(UserMixin, db.Model):
     gemeente_id = db.Column(db.Integer, db.ForeignKey("gemeente.id"))
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Raised by logout, a new password and deactivation: a session cookie carries the generation it
+    # was made in (auth.views), so raising it ends every earlier session of this user on the server.
+    session_generation = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     gemeente = db.relationship("Gemeente", lazy="joined")  # every page header shows it
+    tokens = db.relationship("UserToken", cascade="all, delete-orphan", passive_deletes=True, back_populates="user")
 
     __table_args__ = (
         CheckConstraint(f"role IN {Role.sql_list()}", name="role_known"),
@@ -57,6 +61,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def end_sessions(self) -> None:
+        """Every session cookie of this user made so far stops working (no commit)."""
+        self.session_generation = (self.session_generation or 0) + 1
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
@@ -66,6 +74,23 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class UserToken(db.Model):
+    """A link sent to a user (invitation, password reset): only the sha256 of its random token is
+    stored, it expires, and it works once (auth.tokens)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    purpose = db.Column(db.String(20), nullable=False)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime, nullable=False)
+    used_at = db.Column(db.DateTime)
+
+    user = db.relationship("User", back_populates="tokens")
+
+    __table_args__ = (CheckConstraint("purpose IN ('invitation', 'reset')", name="purpose_known"),)
 
 
 class QuestionnaireVersion(db.Model):
@@ -140,10 +165,13 @@ class Response(db.Model):
     domains = db.Column(db.JSON)  # list of domain ids; None: all domains
     invite_hash = db.Column(db.String(64), unique=True)  # sha256 of the one-time link's token
     invite_expires_at = db.Column(db.DateTime)
-    invite_used_at = db.Column(db.DateTime)
+    invite_used_at = db.Column(db.DateTime)  # when the respondent first started with the link
     submitted_at = db.Column(db.DateTime)
+    # Who invited them: the person the respondent's pages name as their contact.
+    invited_by_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"))
 
     assessment = db.relationship("Assessment", back_populates="responses")
+    invited_by = db.relationship("User", foreign_keys=[invited_by_id])
     answers = db.relationship("Answer", back_populates="response", cascade="all, delete-orphan")
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -10,7 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from selfcheck.admin.cbs import apply_import, parse_cbs_csv
 from selfcheck.admin.forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
 from selfcheck.admin.privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
-from selfcheck.auth.tokens import INVITATION_DAYS, invitation_token
+from selfcheck.auth.tokens import INVITATION, INVITATION_DAYS, RESET, RESET_HOURS, revoke_user_tokens
+from selfcheck.auth.views import send_password_link
 from selfcheck.enums import GEMEENTE_ROLES, Role
 from selfcheck.extensions import db
 from selfcheck.models import AuditEvent, Gemeente, User
@@ -108,13 +109,19 @@ def user(user_id: int | None):
         elif user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
             form.role.errors.append("U kunt uw eigen beheerdersrechten niet intrekken.")
         else:
+            was_active = user.id is not None and user.active
             form.populate_obj(user)
             if user.role not in GEMEENTE_ROLES:
                 user.gemeente_id = None  # national roles belong to no gemeente
             new = user.id is None
             db.session.add(user)
             db.session.flush()
+            if was_active and not user.active:
+                user.end_sessions()  # a deactivated account's open sessions end now, on every device
+                revoke_user_tokens(user)
             record("user.saved", account=user.email, role=user.role, new=new)
+            if new:
+                _keep_link(user, send_password_link(user, INVITATION))
             db.session.commit()
             if new:
                 return redirect(url_for("admin.invitation", user_id=user.id))
@@ -124,16 +131,40 @@ def user(user_id: int | None):
     return render_template("admin/user.html", form=form, user=user), status
 
 
-@bp.get("/gebruikers/<int:user_id>/uitnodiging")
+_LINK_KEY = "_invitation_link"
+
+
+def _keep_link(user: User, link: str) -> None:
+    """The link just mailed, shown once on the next page for when the mail does not arrive."""
+    session[_LINK_KEY] = {"user": user.id, "link": link}
+
+
+@bp.route("/gebruikers/<int:user_id>/uitnodiging", methods=["GET", "POST"])
 @admin_only
 def invitation(user_id: int):
+    """GET shows what was sent (and the link once, right after); POST mails a new link: an
+    invitation while the account has no password, else a link to choose a new one."""
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
-    record("user.invited", account=user.email)
-    db.session.commit()
-    return render_template("admin/invitation.html", user=user, link=link, days=INVITATION_DAYS)
+    if request.method == "POST":
+        if not user.active:
+            flash("Dit account is niet actief: zet het eerst op actief.", "error")
+            return redirect(url_for("admin.user", user_id=user.id))
+        purpose = INVITATION if user.password_hash is None else RESET
+        _keep_link(user, send_password_link(user, purpose))
+        record("user.invited", account=user.email)
+        db.session.commit()
+        return redirect(url_for("admin.invitation", user_id=user.id))
+    kept = session.pop(_LINK_KEY, None)
+    link = kept["link"] if kept and kept.get("user") == user.id else None
+    return render_template(
+        "admin/invitation.html",
+        user=user,
+        link=link,
+        days=INVITATION_DAYS if user.password_hash is None else None,
+        hours=RESET_HOURS,
+    )
 
 
 @bp.get("/gebruikers/<int:user_id>/gegevens.json")

@@ -1,4 +1,4 @@
-"""Log-in and choosing a password."""
+"""Log-in, choosing a password, and asking for a new one."""
 
 from __future__ import annotations
 
@@ -25,3 +25,7 @@ class PasswordForm(Form):
         "Herhaal het wachtwoord",
         validators=[EqualTo("password", message="De wachtwoorden zijn niet gelijk.")],
     )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), email_address])
