@@ -8,6 +8,8 @@ do not leak; what they may see but not change answers 403.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import wraps
 
 from flask import abort, session
@@ -15,7 +17,7 @@ from flask_login import current_user, login_required
 
 from selfcheck.enums import GEMEENTE_ROLES, Role
 from selfcheck.extensions import get_by_id
-from selfcheck.models import Assessment, Gemeente, Response
+from selfcheck.models import Assessment, Gemeente, Response, utcnow
 
 # --- users -----------------------------------------------------------------------------------
 
@@ -101,17 +103,49 @@ def invited_respondent(assessment: Assessment, response_id: int) -> Response:
 
 
 # --- respondents -------------------------------------------------------------------------------
-# A respondent has no account: accepting the invitation puts their response's id in the session.
+# A respondent has no account: starting from the personal link (a POST, never a GET) puts the
+# response's id in the session, bound to the link it was started with. A new link (renewal,
+# reminder), an AVG erase (which removes the link) and the link's expiry end that session.
 
 RESPONDENT_SESSION_KEY = "respondent_response"
+RESPONDENT_BINDING_KEY = "respondent_link"
+
+
+def respondent_binding(response: Response) -> str | None:
+    """What a respondent's session stores of the link it started from: a hash of the stored hash,
+    so the cookie holds nothing that finds the link, and any new link changes it."""
+    if response.invite_hash is None:
+        return None
+    return hashlib.sha256(f"session:{response.invite_hash}".encode()).hexdigest()
+
+
+def respondent_link_open(response: Response) -> bool:
+    """The personal link still starts (and carries) a session."""
+    return (
+        response.is_respondent
+        and response.invite_hash is not None
+        and response.invite_expires_at is not None
+        and response.invite_expires_at >= utcnow()
+    )
 
 
 def current_respondent() -> Response:
-    """The respondent of this session; 403 for anyone else."""
+    """The respondent of this session; 403 for anyone else, and for a session ended on the server."""
     response = get_by_id(Response, session.get(RESPONDENT_SESSION_KEY) or 0)
-    if response is None or not response.is_respondent or response.invite_used_at is None:
+    if (
+        response is None
+        or response.invite_used_at is None
+        or not respondent_link_open(response)
+        or not hmac.compare_digest(session.get(RESPONDENT_BINDING_KEY) or "", respondent_binding(response) or "-")
+    ):
         abort(403)
     return response
+
+
+def respondent_contact(response: Response):
+    """The gemeente's owner of the check whom the respondent's pages name: who invited them, else
+    who started the check; None if neither account exists any more."""
+    return response.invited_by or response.assessment.created_by
 
 
 def respondent_sees_domain(response: Response, domain_id: str) -> bool:

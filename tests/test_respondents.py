@@ -32,8 +32,10 @@ def invite(browser, assessment, name, perspective, domains=()):
 
 
 def respondent(app, link) -> Browser:
+    """Open the personal link (a landing page) and press its button, as a respondent does."""
     person = Browser(app.test_client())
-    assert person.get(link).status_code == 302
+    assert person.get(link).status_code == 200
+    assert person.submit(link, {}).status_code == 302
     return person
 
 
@@ -43,17 +45,24 @@ def answer(person, number, domain, values, comment=""):
     return person.submit(f"/respondent/stap/{number}", data)
 
 
-def test_invitation_is_single_use_expires_and_cannot_be_forged(owner_setup, browser):
-    app, _, _, assessment = owner_setup
+def test_the_link_opens_a_landing_page_and_works_until_expiry_but_cannot_be_forged(owner_setup, browser):
+    app, _, owner, assessment = owner_setup
     link = invite(browser, assessment, "Petra", "ketenpartner")
-    person = Browser(app.test_client())
-    assert person.get(link).status_code == 302
-    assert Browser(app.test_client()).get(link).status_code == 404  # used once
+    landing = Browser(app.test_client()).get(link)
+    page = landing.get_data(as_text=True)
+    assert landing.status_code == 200 and "Beginnen met de check" in page
+    assert owner.name in page and owner.email in page and "beheerder" not in page  # whom to ask, by name
+    respondent(app, link)
+    respondent(app, link)  # the same link again, from another browser: the respondent came back
     assert Browser(app.test_client()).get(link[:-3] + "abc").status_code == 404  # tampered
     expired = invite(browser, assessment, "Karel", "inkoop")
     db.session.query(Response).filter_by(name="Karel").update({"invite_expires_at": utcnow() - timedelta(days=1)})
     db.session.commit()
-    assert Browser(app.test_client()).get(expired).status_code == 410
+    late = Browser(app.test_client())
+    assert late.get(expired).status_code == 410 and "Stuur mij een nieuwe link" in late.get(expired).get_data(
+        as_text=True
+    )
+    assert late.submit(expired, {}).status_code == 410  # the button cannot start it either
     assert Browser(app.test_client()).get("/respondent").status_code == 403  # no session, no access
 
 
@@ -291,3 +300,162 @@ def test_respondent_save_race_is_a_409_never_a_500(owner_setup, browser, questio
     # either way, the second save of the same question on the same base is refused when replayed
     again = tabs[0].client.post("/respondent/stap/1/autosave", data={**pages[0], f"q_{question.id}": "geevalueerd"})
     assert again.status_code == 409 and again.json["saved"] is False
+
+
+# --- sessions end on the server; GETs use nothing up ---------------------------------------------
+
+
+def test_a_link_scanners_get_changes_nothing(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    link = invite(browser, assessment, "Petra", "ketenpartner")
+    before = db.session.query(Response).filter_by(name="Petra").one()
+    state = (before.invite_hash, before.invite_expires_at, before.invite_used_at)
+    scanner = app.test_client()
+    for _ in range(3):
+        assert scanner.get(link).status_code == 200
+        assert scanner.head(link).status_code == 200
+    db.session.expire_all()
+    after = db.session.query(Response).filter_by(name="Petra").one()
+    assert (after.invite_hash, after.invite_expires_at, after.invite_used_at) == state
+    assert after.invite_used_at is None
+    assert scanner.get("/respondent").status_code == 403  # the scanner got no session
+    respondent(app, link)  # and the respondent still can start
+
+
+def test_the_landing_pages_post_needs_its_csrf_token(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    link = invite(browser, assessment, "Petra", "ketenpartner")
+    client = app.test_client()
+    assert client.post(link).status_code == 400
+    assert client.get("/respondent").status_code == 403
+
+
+def _session_of(app, browser, assessment, name="Petra"):
+    link = invite(browser, assessment, name, "ketenpartner")
+    person = respondent(app, link)
+    assert person.get("/respondent").status_code == 200
+    return link, person, db.session.query(Response).filter_by(name=name).one()
+
+
+def _manage(browser, assessment, response, action):
+    return browser.submit(
+        f"/checks/{assessment.id}/respondenten/{response.id}/{action}",
+        {},
+        form_url=f"/checks/{assessment.id}/respondenten",
+    )
+
+
+def test_an_avg_erase_ends_the_respondents_open_session(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    link, person, response = _session_of(app, browser, assessment)
+    _manage(browser, assessment, response, "wissen")
+    ended = person.get("/respondent")
+    assert ended.status_code == 403 and "Uw sessie is beëindigd" in ended.get_data(as_text=True)
+    assert person.get("/respondent/stap/1").status_code == 403
+    assert Browser(app.test_client()).get(link).status_code == 404  # and the link is gone
+
+
+def test_a_renewed_link_ends_the_old_session_and_the_old_link(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    link, person, response = _session_of(app, browser, assessment)
+    renewed = _manage(browser, assessment, response, "link")
+    assert renewed.status_code == 302
+    assert person.get("/respondent").status_code == 403
+    assert Browser(app.test_client()).get(link).status_code == 404
+    flashed = browser.get(f"/checks/{assessment.id}/respondenten").get_data(as_text=True)
+    new_link = re.search(r"(/respondent/[A-Za-z0-9_-]{40,})", flashed).group(1)
+    assert respondent(app, new_link).get("/respondent").status_code == 200
+
+
+def test_the_links_expiry_ends_the_open_session(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    _, person, response = _session_of(app, browser, assessment)
+    response.invite_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert person.get("/respondent").status_code == 403
+    autosave = person.client.post("/respondent/stap/1/autosave", data={})
+    assert autosave.status_code in (400, 403)  # JSON, never a page or a 500
+    assert autosave.is_json
+
+
+def test_a_submitted_respondents_link_starts_nothing(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    link, person, _ = _session_of(app, browser, assessment)
+    person.submit("/respondent/indienen", {}, form_url="/respondent")
+    again = Browser(app.test_client())
+    landing = again.get(link)
+    assert landing.status_code == 409 and "al ingediend" in landing.get_data(as_text=True)
+    assert again.submit(link, {}, form_url="/inloggen").status_code == 409  # a token from any page
+    assert again.get("/respondent").status_code == 403
+
+
+def test_a_reminder_is_only_for_who_has_not_submitted(owner_setup, browser):
+    app, _, _, assessment = owner_setup
+    _, person, response = _session_of(app, browser, assessment)
+    page = browser.get(f"/checks/{assessment.id}/respondenten").get_data(as_text=True)
+    assert "Herinnering sturen" in page
+    assert _manage(browser, assessment, response, "herinnering").status_code == 302
+    person2 = Browser(app.test_client())
+    person2.client.set_cookie("session", person.client.get_cookie("session").value)
+    assert person2.get("/respondent").status_code == 403  # the reminder's new link replaced the old one
+    db.session.expire_all()
+    response = db.session.get(Response, response.id)
+    response.submitted_at = utcnow()
+    db.session.commit()
+    assert "Herinnering sturen" not in browser.get(f"/checks/{assessment.id}/respondenten").get_data(as_text=True)
+    _manage(browser, assessment, response, "herinnering")
+    assert [e.detail.get("soort") for e in db.session.query(AuditEvent).filter_by(action="respondent.mailed")] == [
+        "invitation",
+        "reminder",
+    ]
+
+
+def test_a_version_clash_on_a_consensus_decision_is_a_409_in_dutch(owner_setup, browser, questionnaire, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from selfcheck.respondents import views
+
+    _, _, _, assessment = owner_setup
+    question = questionnaire.domains[0].questions[0]
+
+    def clash(*args, **kwargs):
+        raise StaleDataError("assessment changed")
+
+    monkeypatch.setattr(views, "save_answers", clash)
+    response = browser.submit(
+        f"/checks/{assessment.id}/consensus/{question.id}",
+        {"value": question.options[0].value},
+        form_url=f"/checks/{assessment.id}/consensus",
+    )
+    assert response.status_code == 409
+    assert "Uw besluit is niet opgeslagen" in response.get_data(as_text=True)
+
+
+def test_concurrent_consensus_decisions_never_answer_500(owner_setup, browser, questionnaire, app):
+    """Real threads on the real database: each decision is stored or refused with 409."""
+    import threading
+
+    _, _, _, assessment = owner_setup
+    questions = questionnaire.domains[0].questions[:4]
+    url = f"/checks/{assessment.id}/consensus"
+    html = browser.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    cookie = browser.client.get_cookie("session").value
+    statuses = []
+    barrier = threading.Barrier(len(questions))
+
+    def decide(question):
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        barrier.wait()
+        with app.app_context():
+            result = client.post(f"{url}/{question.id}", data={"csrf_token": token, "value": question.options[0].value})
+        statuses.append(result.status_code)
+
+    for _round in range(3):
+        threads = [threading.Thread(target=decide, args=(q,)) for q in questions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses and set(statuses) <= {302, 409}, statuses

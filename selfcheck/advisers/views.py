@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from selfcheck import policy
+from selfcheck import mail, policy
 from selfcheck.advisers.exports import assessment_json, overview_table, to_csv, to_xlsx
 from selfcheck.advisers.forms import FeedbackForm
 from selfcheck.advisers.queries import (
@@ -24,8 +24,9 @@ from selfcheck.advisers.queries import (
 )
 from selfcheck.check.operations import report_for
 from selfcheck.core.carryover import side_by_side
+from selfcheck.enums import Role
 from selfcheck.extensions import db
-from selfcheck.models import Assessment, Feedback
+from selfcheck.models import Assessment, Feedback, User
 from selfcheck.web.audit import record
 
 bp = Blueprint("advisers", __name__)
@@ -188,14 +189,14 @@ def add_feedback(assessment_id: int):
         for d in current_app.extensions["questionnaire_store"].get(assessment.questionnaire_fingerprint).domains
     ]
     if form.validate_on_submit():
-        db.session.add(
-            Feedback(
-                assessment=assessment,
-                domain_id=form.domain_id.data or None,
-                author_id=current_user.id,
-                text=form.text.data,
-            )
+        feedback = Feedback(
+            assessment=assessment,
+            domain_id=form.domain_id.data or None,
+            author_id=current_user.id,
+            text=form.text.data,
         )
+        db.session.add(feedback)
+        notify_feedback(assessment, feedback, dict(form.domain_id.choices))
         db.session.commit()
         flash("Uw feedback is opgeslagen; de gemeente ziet die bij de resultaten en in de volgende check.", "success")
     else:
@@ -203,3 +204,28 @@ def add_feedback(assessment_id: int):
             for error in errors:
                 flash(error, "error")
     return redirect(url_for("check.results", assessment_id=assessment.id) + "#feedback")
+
+
+def notify_feedback(assessment: Assessment, feedback: Feedback, domain_titles: dict) -> None:
+    """Mail the gemeente's beleidsmedewerkers that an adviser left feedback (the text stays in the
+    app, behind the log-in). No commit."""
+    staff = db.session.scalars(
+        select(User).where(
+            User.gemeente_id == assessment.gemeente_id, User.role == Role.BELEIDSMEDEWERKER, User.active.is_(True)
+        )
+    ).all()
+    link = url_for("check.results", assessment_id=assessment.id, _external=True) + "#feedback"
+    for user in staff:
+        mail.send(
+            user.email,
+            f"Feedback op uw KOPP/KOV Beleidscheck {assessment.year}",
+            "feedback_notice",
+            audit_action="feedback.mailed",
+            audit={"assessment": assessment, "ontvanger": user.id},
+            user_name=user.name,
+            adviser=current_user.name,
+            gemeente=assessment.gemeente.name,
+            year=assessment.year,
+            domain=domain_titles.get(feedback.domain_id) if feedback.domain_id else None,
+            link=link,
+        )

@@ -22,3 +22,7 @@ class InviteForm(Form):
 
 class FinalAnswerForm(Form):
     reason = TextAreaField("Waarom dit antwoord?", validators=[Length(max=COMMENT_MAX)], filters=[strip])
+
+
+class NewLinkForm(Form):
+    email = StringField("Uw e-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), email_address])

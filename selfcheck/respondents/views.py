@@ -1,7 +1,9 @@
 """Several respondents per gemeente: invitations, independent answering, and the consensus.
 
-The owner (a beleidsmedewerker of the gemeente) invites respondents with a one-time link; a
-respondent needs no account. Respondents answer in their own response and never see each
+The owner (a beleidsmedewerker of the gemeente) invites respondents by e-mail with a personal
+link; a respondent needs no account. The link opens a landing page (a GET changes nothing, so a
+mail scanner uses nothing up); its button starts the session, as often as the respondent comes
+back, until they submit or the link expires. Respondents answer in their own response and never see each
 other's answers; the owner sets the gemeente's final answers with a reason, and the dissent
 stays in the respondents' responses.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from selfcheck import policy
@@ -20,11 +24,21 @@ from selfcheck.check.store import answer_values, respondent_answers, save_answer
 from selfcheck.core.consensus import RespondentAnswers, disagreements
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Response, utcnow
-from selfcheck.respondents.forms import FinalAnswerForm, InviteForm
-from selfcheck.respondents.invitations import INVITATION_DAYS, invitation_for, new_invitation
+from selfcheck.respondents.forms import FinalAnswerForm, InviteForm, NewLinkForm
+from selfcheck.respondents.invitations import (
+    INVITATION_DAYS,
+    REMINDER,
+    RENEWED,
+    can_answer,
+    invitation_for,
+    link_for,
+    mail_invitation,
+    new_invitation,
+)
 from selfcheck.web.audit import record
-from selfcheck.web.errors import CSRF_MESSAGE, refuse
+from selfcheck.web.errors import CSRF_MESSAGE, refuse, wants_json
 from selfcheck.web.forms import COMMENT_MAX
+from selfcheck.web.security import limiter
 
 bp = Blueprint("respondents", __name__)
 
@@ -43,7 +57,7 @@ def manage(assessment_id: int):
     questionnaire = _store().get(assessment.questionnaire_fingerprint)
     form = InviteForm()
     form.domains.choices = [SelectChoice(d.id, d.title) for d in questionnaire.domains]
-    link = None
+    link = mailed_to = None
     if request.method == "POST" and form.validate():
         if assessment.submitted:
             abort(409)
@@ -53,13 +67,16 @@ def manage(assessment_id: int):
             email=form.email.data,
             perspective=form.perspective.data,
             domains=form.domains.data or None,
+            invited_by_id=current_user.id,
         )
         token = new_invitation(response)
         db.session.add(response)
         db.session.flush()
         record("respondent.invited", assessment=assessment, perspective=response.perspective)
+        mail_invitation(response, token)
         db.session.commit()
-        link = url_for("respondents.accept", token=token, _external=True)
+        link = link_for(token)
+        mailed_to = response.email
         form = InviteForm(formdata=None)
         form.domains.choices = [SelectChoice(d.id, d.title) for d in questionnaire.domains]
     respondents = respondent_answers(assessment)
@@ -68,6 +85,7 @@ def manage(assessment_id: int):
         assessment=assessment,
         form=form,
         link=link,
+        mailed_to=mailed_to,
         respondents=respondents,
         questionnaire=questionnaire,
         invitation_days=INVITATION_DAYS,
@@ -77,13 +95,34 @@ def manage(assessment_id: int):
 @bp.post("/checks/<int:assessment_id>/respondenten/<int:response_id>/link")
 @login_required
 def renew(assessment_id: int, response_id: int):
+    """A new link, mailed to the respondent: the previous link and its session stop working."""
+    return _new_link(assessment_id, response_id, RENEWED)
+
+
+@bp.post("/checks/<int:assessment_id>/respondenten/<int:response_id>/herinnering")
+@login_required
+def remind(assessment_id: int, response_id: int):
+    """A reminder for a respondent who has not submitted, with a fresh link (only hashes are
+    stored, so the earlier link cannot be sent again; it stops working)."""
+    return _new_link(assessment_id, response_id, REMINDER)
+
+
+def _new_link(assessment_id: int, response_id: int, kind: str):
     assessment = policy.visible_assessment(assessment_id, edit=True)
     response = policy.invited_respondent(assessment, response_id)
+    if not can_answer(response):
+        flash(f"{response.name} kan niets meer invullen (ingediend, gewist of de check is definitief).", "error")
+        return redirect(url_for("respondents.manage", assessment_id=assessment.id))
     token = new_invitation(response)
     record("respondent.invited", assessment=assessment, perspective=response.perspective, renewed=True)
+    mail_invitation(response, token, kind)
     db.session.commit()
-    link = url_for("respondents.accept", token=token, _external=True)
-    flash(f"Nieuwe link voor {response.name} (de vorige werkt niet meer): {link}", "info")
+    what = "Herinnering" if kind == REMINDER else "Nieuwe link"
+    flash(
+        f"{what} gemaild naar {response.name} ({response.email}); de vorige link werkt niet meer. "
+        f"Komt de e-mail niet aan, geef dan deze link door: {link_for(token)}",
+        "info",
+    )
     return redirect(url_for("respondents.manage", assessment_id=assessment.id))
 
 
@@ -140,14 +179,25 @@ def decide(assessment_id: int, question_id: str):
             f"Niet opgeslagen: kies een van de antwoorden (en houd de toelichting onder {COMMENT_MAX} tekens).", "error"
         )
         return redirect(url_for("respondents.consensus", assessment_id=assessment.id) + f"#v-{question_id}")
-    comment = answer_values(assessment).get(question_id, (None, ""))[1]
-    save_answers(assessment, current_user, {question_id: (value, comment)})
-    final = next(a for a in shared_response(assessment).answers if a.question_id == question_id)
-    final.reason = form.reason.data or None
-    record("answers.saved", assessment=assessment, changes={question_id: {"naar": value, "consensus": True}})
-    db.session.commit()
+    try:
+        comment = answer_values(assessment).get(question_id, (None, ""))[1]
+        save_answers(assessment, current_user, {question_id: (value, comment)})
+        final = next(a for a in shared_response(assessment).answers if a.question_id == question_id)
+        final.reason = form.reason.data or None
+        record("answers.saved", assessment=assessment, changes={question_id: {"naar": value, "consensus": True}})
+        db.session.commit()
+    except StaleDataError:
+        # A colleague saved this check at the same moment: nothing of this decision was stored.
+        db.session.rollback()
+        return refuse(409, DECISION_CONFLICT, title="Tegelijk gewijzigd")
     flash("Het antwoord van de gemeente is vastgesteld.", "success")
     return redirect(url_for("respondents.consensus", assessment_id=assessment.id) + f"#v-{question_id}")
+
+
+DECISION_CONFLICT = (
+    "Een collega sloeg deze check op hetzelfde moment op. Uw besluit is niet opgeslagen. "
+    "Open de consensus opnieuw, bekijk het antwoord dat er nu staat en stel het zo nodig nogmaals vast."
+)
 
 
 @bp.post("/checks/<int:assessment_id>/consensus/delen")
@@ -168,18 +218,85 @@ def share(assessment_id: int):
 # --- the respondent -----------------------------------------------------------------------
 
 
+def _landing(token: str):
+    """The response behind a personal link and the page's status, or None (unknown or replaced)."""
+    response = invitation_for(token)
+    if response is None or not response.is_respondent:
+        return None, 404
+    if response.submitted_at is not None or response.assessment.submitted:
+        return response, 409
+    if not policy.respondent_link_open(response):
+        return response, 410
+    return response, 200
+
+
+def _landing_page(response, status: int, token: str):
+    if status == 404:
+        return render_template("respondents/link_invalid.html", form=NewLinkForm(formdata=None)), 404
+    return render_template(
+        "respondents/landing.html",
+        response=response,
+        status=status,
+        token=token,
+        contact=policy.respondent_contact(response),
+    ), status
+
+
 @bp.get("/respondent/<token>")
 def accept(token: str):
-    response = invitation_for(token)
-    if response is None or response.invite_used_at is not None:
-        return render_template("auth/invitation_invalid.html", expired=False), 404
-    if response.invite_expires_at < utcnow():
-        return render_template("auth/invitation_invalid.html", expired=True), 410
-    response.invite_used_at = utcnow()  # single use: the session carries the respondent on
-    db.session.commit()
-    session.clear()
+    """The landing page of a personal link: who invited them for what, and a button. Changes nothing."""
+    response, status = _landing(token)
+    return _landing_page(response, status, token)
+
+
+@bp.post("/respondent/<token>")
+def start(token: str):
+    """The button on the landing page: start (or resume) the respondent's session."""
+    response, status = _landing(token)
+    if status != 200:
+        return _landing_page(response, status, token)
+    if response.invite_used_at is None:
+        response.invite_used_at = utcnow()
+        db.session.commit()
+    session.clear()  # nothing of a user's or another respondent's session is kept
     session[policy.RESPONDENT_SESSION_KEY] = response.id
+    session[policy.RESPONDENT_BINDING_KEY] = policy.respondent_binding(response)
     return redirect(url_for("respondents.home"))
+
+
+NEW_LINK_LIMIT = "5 per hour"
+
+
+@bp.post("/respondent/<token>/nieuwe-link")
+@limiter.limit(NEW_LINK_LIMIT)
+def new_link_for_token(token: str):
+    """From an expired link's page: a fresh link, mailed to the address the gemeente invited."""
+    response = invitation_for(token)
+    if response is not None and response.is_respondent and can_answer(response):
+        mail_invitation(response, new_invitation(response), RENEWED)
+        db.session.commit()
+    return render_template("respondents/new_link_sent.html"), 200
+
+
+def new_link_account_key() -> str:
+    return "respondent-link:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/respondent/nieuwe-link", methods=["GET", "POST"])
+@limiter.limit(NEW_LINK_LIMIT, methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=new_link_account_key)
+def new_link():
+    """A respondent who lost their link asks for a new one by e-mail address: the answer is the
+    same whether the address was invited or not, and the link goes only to that address."""
+    form = NewLinkForm()
+    if form.validate_on_submit():
+        found = db.session.scalars(select(Response).where(Response.email == form.email.data)).all()
+        for response in found:
+            if response.is_respondent and can_answer(response):
+                mail_invitation(response, new_invitation(response), RENEWED)
+        db.session.commit()
+        return render_template("respondents/new_link_sent.html"), 200
+    return render_template("respondents/link_invalid.html", form=form, asked=True), 422 if form.errors else 200
 
 
 @bp.get("/respondent")
@@ -193,7 +310,12 @@ def home():
     if policy.respondent_sees_outcome(response):
         shared = {q: v for q, (v, _) in answer_values(response.assessment).items()}
     return render_template(
-        "respondents/home.html", response=response, domains=domains, questionnaire=questionnaire, shared=shared
+        "respondents/home.html",
+        response=response,
+        domains=domains,
+        questionnaire=questionnaire,
+        shared=shared,
+        contact=policy.respondent_contact(response),
     )
 
 
@@ -240,6 +362,24 @@ def save_step(number: int):
 @bp.post("/respondent/stap/<int:number>/autosave")
 def autosave(number: int):
     return domain_page.autosave(_page(number))
+
+
+RESPONDENT_PAGES = {"respondents.home", "respondents.step", "respondents.save_step", "respondents.autosave"}
+
+
+@bp.errorhandler(403)
+def respondent_refused(error):
+    """A respondent whose session was ended (new link, erased, expired) or who has none is told
+    what to do, and whom to ask, instead of a bare 403."""
+    if request.endpoint not in RESPONDENT_PAGES | {"respondents.submit"}:
+        return refuse(403, "U heeft geen rechten voor deze pagina of handeling.")
+    message = (
+        "Uw sessie is beëindigd: de link waarmee u begon, werkt niet meer (hij is vervangen, verlopen of gewist). "
+        "Open de nieuwste link uit uw e-mail, of vraag een nieuwe link aan. Wat u niet had opgeslagen, is niet bewaard."
+    )
+    if wants_json():
+        return refuse(403, message)
+    return render_template("respondents/session_ended.html", message=message, form=NewLinkForm(formdata=None)), 403
 
 
 @bp.errorhandler(CSRFError)
