@@ -5,24 +5,39 @@ where the buttons lead); the views in check/views.py and respondents/views.py on
 through the policy and call `show`, `save` or `autosave` here.
 
 A page sends back, per question, a fingerprint of the answer it showed (`o_<id>`) and the
-assessment version it was based on. Only what the user changed on the page is saved, so a
-colleague's newer answers to the other questions merge instead of being overwritten, and an
-answer both changed is a conflict (store.ConflictError) rather than a silent overwrite.
+assessment version it was based on. Only what the user changed on the page is saved (posted
+answer != its fingerprint), so a colleague's newer answers to the other questions merge instead
+of being overwritten, and an answer both changed is a conflict (store.ConflictError) rather
+than a silent overwrite.
+
+Every reply brings the page up to date: the autosave's JSON carries every answer of the step as
+it now stands with its new fingerprint (check.js shows a colleague's change on every question
+the user did not touch meanwhile), and a page shown again after a conflict shows the stored
+answers on every question the user did not change, so saving it again wins only where the user
+changed something.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from selfcheck.check.forms import answer_field_name, comment_field_name, domain_form_class
-from selfcheck.check.store import ConflictError, answer_values, end_read_transaction, save_answers
+from selfcheck.check.store import (
+    ConflictError,
+    ReadOnlyError,
+    answer_token,
+    answer_values,
+    end_read_transaction,
+    response_values,
+    store_answers,
+)
 from selfcheck.core.questionnaire import Domain, Questionnaire
 from selfcheck.extensions import db
 from selfcheck.models import Assessment, Feedback, Response, User
@@ -100,11 +115,6 @@ class AnswerState:
     comment_errors: tuple[str, ...] = ()
 
 
-def answer_token(value: str | None, comment: str) -> str:
-    """A short fingerprint of an answer as a page showed it: tells an edit from an untouched field."""
-    return hashlib.sha256(f"{value or ''}\x1f{comment}".encode()).hexdigest()[:16]
-
-
 def original_field(question_id: str) -> str:
     return f"o_{question_id}"
 
@@ -150,13 +160,30 @@ def autosave(page: DomainPage):
     if outcome.refused:
         form = outcome.form
         text = outcome.message or "Niet opgeslagen: controleer de gemarkeerde vragen en gebruik de knop Opslaan."
-        return jsonify(saved=False, message=text, errors={k: v for k, v in form.errors.items() if k}), outcome.status
+        reply = {"saved": False, "message": text, "errors": {k: v for k, v in form.errors.items() if k}}
+        if outcome.rebase:  # a conflict: bring the questions the user did not change up to date
+            current = _stored(page)
+            reply["answers"] = _answers_reply(page, current, skip=outcome.edited)
+        return jsonify(reply), outcome.status
     return jsonify(
         saved=True,
         message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}",
-        version=page.assessment.version,
+        version=outcome.version,
+        # the questions this save stored (what bench/load.py and simple clients build on) ...
         originals={original_field(qid): answer_token(*v) for qid, v in outcome.edited.items()},
+        # ... and every question of the step as it now stands, colleagues' changes included (check.js)
+        answers=_answers_reply(page, outcome.answers),
     )
+
+
+def _answers_reply(page: DomainPage, answers: dict, skip=()) -> dict[str, dict]:
+    reply = {}
+    for q in page.domain.questions:
+        if q.id in skip:
+            continue
+        value, comment = answers.get(q.id, (None, ""))
+        reply[q.id] = {"value": value, "comment": comment, "original": answer_token(value, comment)}
+    return reply
 
 
 def after_csrf_failure(page: DomainPage, message: str):
@@ -175,8 +202,10 @@ class _Outcome:
     form: object
     status: int = 200
     message: str | None = None
-    edited: dict = field(default_factory=dict)
+    edited: dict = field(default_factory=dict)  # question id -> (value, comment) the user changed
     rebase: bool = False  # after a conflict, the page stands on the current answers
+    answers: dict = field(default_factory=dict)  # after a save: the response's answers as they now stand
+    version: int | None = None
 
     @property
     def refused(self) -> bool:
@@ -202,15 +231,25 @@ def _attempt(page: DomainPage) -> _Outcome:
         )
     if not form.validate():
         return _refuse(form, 422)
-    edited = {}
+    edited, originals = {}, {}
     for q in domain.questions:
         posted = (form[answer_field_name(q.id)].data, form[comment_field_name(q.id)].data)
-        if answer_token(*posted) != request.form.get(original_field(q.id)):
+        original = request.form.get(original_field(q.id))
+        if answer_token(*posted) != original:
             edited[q.id] = posted
+            if original is not None:
+                originals[q.id] = original
     try:
-        changes = save_answers(page.assessment, page.editor, edited, base_version, response=page.response)
-        if changes and not page.for_respondent:
-            record("answers.saved", assessment=page.assessment, changes=changes)
+        saved = store_answers(
+            page.assessment,
+            page.editor,
+            edited,
+            originals=originals,
+            base_version=base_version,
+            response=page.response,
+        )
+        if saved.changes and not page.for_respondent:
+            record("answers.saved", assessment=page.assessment, changes=saved.changes)
         db.session.commit()
     except ConflictError as error:
         db.session.rollback()
@@ -219,17 +258,29 @@ def _attempt(page: DomainPage) -> _Outcome:
         )
         outcome = _refuse(form, 409, _conflict_message(page.questionnaire, error))
         outcome.rebase = True
+        outcome.edited = edited
         return outcome
-    except StaleDataError:  # someone saved between our read and our write
+    except ReadOnlyError:  # made definitive between our read and our write
         db.session.rollback()
-        logger.warning("save race on %s: the assessment version moved on", request.endpoint)
+        return _refuse(form, 409, page.read_only_message + " Er is niets opgeslagen.")
+    except (StaleDataError, IntegrityError, OperationalError) as error:  # a race the store could not settle
+        db.session.rollback()
+        if isinstance(error, OperationalError) and not _contention(error):
+            raise
+        logger.warning("save race on %s: %s", request.endpoint, type(error).__name__)
         return _refuse(
             form,
             409,
             "Iemand anders sloeg op hetzelfde moment antwoorden op. Er is niets opgeslagen; "
             "controleer uw antwoorden en sla opnieuw op.",
         )
-    return _Outcome(form, edited=edited)
+    return _Outcome(form, edited=edited, answers=saved.answers, version=saved.version)
+
+
+def _contention(error: OperationalError) -> bool:
+    """A deadlock, serialization failure or busy SQLite database: another save got in the way."""
+    text = str(error.orig).lower()
+    return getattr(error.orig, "sqlstate", None) in ("40001", "40P01") or "locked" in text or "deadlock" in text
 
 
 def _refuse(form, status: int, message: str | None = None) -> _Outcome:
@@ -242,11 +293,20 @@ def _refuse(form, status: int, message: str | None = None) -> _Outcome:
 
 def _render_refused(page: DomainPage, outcome: _Outcome):
     """The page again with everything typed. It keeps the version it was based on, so saving
-    again still detects conflicts, unless the save was refused for a conflict: saving again then
-    deliberately wins."""
+    again still detects conflicts, unless the save was refused for a conflict. Then the page
+    stands on the current answers: every question the user did not change shows what is stored
+    now (a colleague's change included), and the ones they changed keep their input, so saving
+    again deliberately wins there, and only there."""
     if outcome.rebase:
-        current = {qid: state.original for qid, state in _stored_states(page).items()}
-        return _render(page, _form_states(page, outcome.form, current), outcome.form)
+        stored = _stored_states(page)
+        typed = _form_states(page, outcome.form)
+        states = {
+            qid: AnswerState(t.value, t.comment, stored[qid].original, t.value_errors, t.comment_errors)
+            if qid in outcome.edited
+            else stored[qid]
+            for qid, t in typed.items()
+        }
+        return _render(page, states, outcome.form)
     return _render(page, _form_states(page, outcome.form), outcome.form, request.form.get("version", type=int))
 
 
@@ -275,11 +335,14 @@ def _unexpected_fields(form, domain: Domain) -> set[str]:
 # --- showing -----------------------------------------------------------------------------------
 
 
-def _stored_states(page: DomainPage) -> dict[str, AnswerState]:
+def _stored(page: DomainPage) -> dict[str, tuple[str | None, str]]:
     if page.response is None:
-        stored = answer_values(page.assessment)
-    else:
-        stored = {a.question_id: (a.value, a.comment) for a in page.response.answers}
+        return answer_values(page.assessment)
+    return response_values(page.assessment, page.response)
+
+
+def _stored_states(page: DomainPage) -> dict[str, AnswerState]:
+    stored = _stored(page)
     states = {}
     for q in page.domain.questions:
         value, comment = stored.get(q.id, (None, ""))
@@ -287,15 +350,13 @@ def _stored_states(page: DomainPage) -> dict[str, AnswerState]:
     return states
 
 
-def _form_states(page: DomainPage, form, originals: dict[str, str] | None = None) -> dict[str, AnswerState]:
-    """The user's input with its errors, so a failed save shows everything they entered.
-
-    The originals stay those the page was first shown with, unless new ones are given.
-    """
+def _form_states(page: DomainPage, form) -> dict[str, AnswerState]:
+    """The user's input with its errors, so a failed save shows everything they entered, with
+    the originals the page was first shown with."""
     states = {}
     for q in page.domain.questions:
         value, comment = form[answer_field_name(q.id)], form[comment_field_name(q.id)]
-        original = (originals or {}).get(q.id) or request.form.get(original_field(q.id), "")
+        original = request.form.get(original_field(q.id), "")
         states[q.id] = AnswerState(value.data, comment.data or "", original, tuple(value.errors), tuple(comment.errors))
     return states
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from wtforms import BooleanField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from selfcheck.core.questionnaire import Domain, Questionnaire
 from selfcheck.web.forms import COMMENT_MAX, Form, strip
@@ -24,7 +24,11 @@ class NewAssessmentForm(Form):
 
 
 class AnswerField(RadioField):
-    """A radio group that may stay empty while the check is a draft."""
+    """A radio group that may stay empty while the check is a draft.
+
+    Left empty, a browser sends nothing and the answer is None. Anything that is sent, an empty
+    value (`q_<id>=`) included, must be one of the question's options; there is deliberately no
+    Optional() validator, which would clear that error again."""
 
     def pre_validate(self, form):
         if self.data is not None:
@@ -56,7 +60,6 @@ def _build_domain_form(domain: Domain) -> type[Form]:
         fields[answer_field_name(question.id)] = AnswerField(
             question.text,
             choices=[SelectChoice(o.value, o.label) for o in question.options],
-            validators=[Optional()],
             invalid_choice_message="Dit antwoord bestaat niet bij deze vraag. Kies een van de antwoorden.",
         )
         fields[comment_field_name(question.id)] = TextAreaField(

@@ -2,28 +2,81 @@
 
 Every autosave of every user runs through here, so it is tuned (bench/pages.py, bench/load.py):
 statements are built once at import, a save takes one query for the response and all its
-answers, raises the assessment's version first (the optimistic lock), writes only what changed,
-and then expires what the ORM session may still hold of those rows.
-tests/test_store.py checks that this gives exactly the state the plain ORM would.
+answers, writes only what changed, and then expires what the ORM session may still hold of
+those rows. tests/test_store.py checks that this gives exactly the state the plain ORM would.
+
+Conflicts are decided per question, never per assessment: a page sends, for every question, a
+fingerprint of the answer it showed (`answer_token`). A save conflicts only where the user
+changed a question that the server changed too since that fingerprint. Before it writes, a save
+raises the assessment's version with `version = version + 1`, which takes the row's lock (and,
+on SQLite, the database's write lock) until the commit; if anybody saved between our read and
+that lock, the answers are read again under it. So saves to different questions never refuse
+each other, and the same question is never overwritten unseen.
+
+Only what is an option of its question is an answer: a stored value that is not (an old or
+hand-made row) is logged and read as "no answer", so it can never break a page, a report or
+an export.
 
 Nothing here commits: the view decides when to commit.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
+from selfcheck.core.questionnaire import Questionnaire
 from selfcheck.core.scoring import score
+from selfcheck.enums import Status
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, DomainScore, Response, User, utcnow
 from selfcheck.questionnaires.versions import QuestionnaireStore
 
 OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
+
+logger = logging.getLogger(__name__)
+
+
+def answer_token(value: str | None, comment: str) -> str:
+    """A short fingerprint of an answer as a page showed it: tells an edit from an untouched field,
+    and a colleague's change from the answer the page was based on."""
+    return hashlib.sha256(f"{value or ''}\x1f{comment}".encode()).hexdigest()[:16]
+
+
+# --- what counts as an answer ------------------------------------------------------------------
+
+_options: dict[str, dict[str, frozenset[str]]] = {}  # fingerprint -> question id -> option values
+
+
+def options_by_question(questionnaire: Questionnaire) -> dict[str, frozenset[str]]:
+    """Question id -> the values that are an answer to it; built once per questionnaire."""
+    found = _options.get(questionnaire.fingerprint)
+    if found is None:
+        found = {q.id: frozenset(o.value for o in q.options) for q in questionnaire.questions}
+        _options[questionnaire.fingerprint] = found
+    return found
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    return current_app.extensions["questionnaire_store"].get(assessment.questionnaire_fingerprint)
+
+
+def _checked(options: dict[str, frozenset[str]], assessment_id: int, qid: str, value: str | None) -> str | None:
+    """The value, or None (with a warning in the log) when it is not an option of its question."""
+    if value is None or value in options.get(qid, ()):
+        return value
+    logger.warning(
+        "assessment %s: stored value %r is not an option of question %r; read as unanswered",
+        assessment_id,
+        value[:40],
+        qid,
+    )
+    return None
 
 
 def shared_response(assessment: Assessment) -> Response:
@@ -52,10 +105,13 @@ UPDATE_ANSWER = (
     .where(_answer.c.id == bindparam("answer_id"))
     .values({c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")})
 )
+# Raises the version whatever it is now (conflicts are decided per question), and takes the
+# row's lock until the commit; a check made definitive meanwhile is not touched.
 RAISE_VERSION = (
     _assessment.update()
-    .where(_assessment.c.id == bindparam("assessment_id"), _assessment.c.version == bindparam("old_version"))
-    .values(version=bindparam("new_version"), updated_at=bindparam("now"))
+    .where(_assessment.c.id == bindparam("assessment_id"), _assessment.c.status != Status.DEFINITIEF.value)
+    .values(version=_assessment.c.version + 1, updated_at=bindparam("now"))
+    .returning(_assessment.c.version)
 )
 SELECT_SCORES = select(_score.c.domain_id, _score.c.score, _score.c.level_id, _score.c.level_rank).where(
     _score.c.assessment_id == bindparam("assessment_id")
@@ -81,30 +137,53 @@ def end_read_transaction() -> None:
 
 
 def answer_values(assessment: Assessment) -> dict[str, tuple[str | None, str]]:
-    """question id -> (option value or None, comment) of the gemeente's shared answers."""
+    """question id -> (option value or None, comment) of the gemeente's shared answers.
+
+    Only questions of the assessment's questionnaire, and only values that are one of their
+    options: anything else stored is logged and left out (the question reads as unanswered)."""
+    return _values(assessment, SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id})
+
+
+def response_values(assessment: Assessment, response: Response) -> dict[str, tuple[str | None, str]]:
+    """The same for one response (a respondent's own answers)."""
+    return _values(assessment, SELECT_RESPONSE_ANSWERS, {"assessment_id": assessment.id, "response_id": response.id})
+
+
+def _values(assessment: Assessment, statement, parameters: dict) -> dict[str, tuple[str | None, str]]:
     # Plain rows through the session's connection: every domain page runs this, and the
     # ORM's result processing would cost more than the query itself.
-    rows = db.session.connection().execute(SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id})
-    return {qid: (value, comment) for _, _, qid, value, comment, _, _ in rows if qid is not None}
+    options = options_by_question(questionnaire_of(assessment))
+    values = {}
+    for _, _, qid, value, comment, _, _ in db.session.connection().execute(statement, parameters):
+        if qid is None:  # the outer join: a response without answers
+            continue
+        if qid not in options:
+            logger.warning("assessment %s: stored answer to unknown question %r left out", assessment.id, qid)
+            continue
+        values[qid] = (_checked(options, assessment.id, qid, value), comment)
+    return values
 
 
 def respondent_answers(assessment: Assessment) -> list[tuple[Response, dict[str, str]]]:
-    """Every respondent's response with its answers (option values), in invitation order."""
+    """Every respondent's response with its answers (option values), in invitation order.
+    Values that are not an option of their question are logged and left out."""
     respondents = [r for r in assessment.responses if r.is_respondent]
     values: dict[int, dict[str, str]] = {r.id: {} for r in respondents}
     if respondents:
+        options = options_by_question(questionnaire_of(assessment))
         for response_id, qid, value in db.session.execute(
             select(Answer.response_id, Answer.question_id, Answer.value).where(
                 Answer.response_id.in_(list(values)), Answer.value.is_not(None)
             )
         ):
-            values[response_id][qid] = value
+            if _checked(options, assessment.id, qid, value) is not None:
+                values[response_id][qid] = value
     return [(r, values[r.id]) for r in sorted(respondents, key=lambda r: r.id)]
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """An answer someone else changed after the version a save was based on."""
+    """An answer someone else changed since the page showed it, and that this save would change again."""
 
     question_id: str
     value: str | None
@@ -118,17 +197,37 @@ class ConflictError(Exception):
         self.conflicts = conflicts
 
 
+class ReadOnlyError(ValueError):
+    """The check was made definitive before this save could write."""
+
+
 @dataclass(frozen=True)
 class StoredAnswer:
     id: int
-    value: str | None
+    value: str | None  # None also for a stored value that is not an option of its question
     comment: str
     version: int
     updated_by_id: int | None
 
+    @property
+    def shown(self) -> tuple[str | None, str]:
+        return self.value, self.comment
 
-def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[int, dict[str, StoredAnswer]]:
-    """The response's id (the gemeente's own unless `response` is given) and all its answers, in one query."""
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: the changes per question (for the audit trail), the response's answers
+    as they now stand (question id -> (value, comment), what the page should show), and the
+    assessment version they stand at."""
+
+    changes: dict[str, dict]
+    answers: dict[str, tuple[str | None, str]]
+    version: int
+
+
+def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[int | None, dict[str, StoredAnswer]]:
+    """The response's id (the gemeente's own unless `response` is given; None while the gemeente's
+    own does not exist yet) and all its answers, in one query."""
     db.session.flush()  # plain statements follow: let them see what the session holds
     if response is None:
         rows = db.session.connection().execute(SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id}).all()
@@ -138,15 +237,44 @@ def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[
             .execute(SELECT_RESPONSE_ANSWERS, {"assessment_id": assessment.id, "response_id": response.id})
             .all()
         )
-    if not rows:  # the gemeente's own response does not exist yet
-        new = shared_response(assessment)
-        db.session.flush()
-        return new.id, {}
+    if not rows:
+        return None, {}
+    options = options_by_question(questionnaire_of(assessment))
     answers = {}
     for _, answer_id, qid, value, comment, version, updated_by_id in rows:
         if answer_id is not None:  # the outer join gives the response even without answers
+            value = _checked(options, assessment.id, qid, value)
             answers[qid] = StoredAnswer(answer_id, value, comment, version, updated_by_id)
     return rows[0][0], answers
+
+
+def _conflicts(
+    stored: dict[str, StoredAnswer],
+    values: dict[str, tuple[str | None, str]],
+    originals: dict[str, str] | None,
+    base_version: int | None,
+) -> list[Conflict]:
+    """The posted answers that would overwrite a change the page did not show.
+
+    With the page's fingerprint of a question (`originals`), the server changed it when what is
+    stored now has another fingerprint; without one, when its answer was written by a version
+    after `base_version`."""
+    conflicts = []
+    for qid, posted in values.items():
+        answer = stored.get(qid)
+        current = answer.shown if answer is not None else (None, "")
+        if current == posted:
+            continue
+        original = originals.get(qid) if originals else None
+        if original is not None:
+            moved = answer_token(*current) != original
+        else:
+            moved = base_version is not None and answer is not None and answer.version > base_version
+        if moved:
+            conflicts.append(
+                Conflict(qid, current[0], current[1], _user_name(answer.updated_by_id if answer else None))
+            )
+    return conflicts
 
 
 def save_answers(
@@ -158,68 +286,71 @@ def save_answers(
 ) -> dict[str, dict]:
     """Store the given answers; return what changed, per question: the option value before
     and after, and whether the comment changed (its text stays out of the audit trail).
-    Empty (None, '') removes an answer.
+    Empty (None, '') removes an answer. See `store_answers` for conflicts."""
+    return store_answers(assessment, user, values, base_version=base_version, response=response).changes
 
-    With `base_version` (the assessment version the user's page showed), an answer that
-    someone else changed since then and that this save would change again raises
-    ConflictError and nothing is stored; other answers merge. The assessment's version is
-    then raised only if nobody saved in between (else StaleDataError, and the caller rolls back).
+
+def store_answers(
+    assessment: Assessment,
+    user: User | None,
+    values: dict[str, tuple[str | None, str]],
+    *,
+    originals: dict[str, str] | None = None,
+    base_version: int | None = None,
+    response: Response | None = None,
+) -> Saved:
+    """Store the given answers (every value an option of its question, or None).
+
+    `originals` (question id -> answer_token of what the user's page showed) or else
+    `base_version` (the assessment version the page showed) detect conflicts: an answer that
+    someone else changed since and that this save would change again raises ConflictError and
+    nothing is stored; the other answers merge. Without either, the save simply wins.
 
     Every save of every user runs this, so it writes with a handful of plain statements
     (bench/load.py) and then expires what the session may still hold of the rows it changed.
     """
     if assessment.submitted:
-        raise ValueError("a submitted assessment is read-only")
+        raise ReadOnlyError("a submitted assessment is read-only")
+    read_at = assessment.version  # as the request loaded it, before the answers were read
     response_id, stored = _stored_answers(assessment, response)
-    if base_version is not None:
-        conflicts = [
-            Conflict(qid, answer.value, answer.comment, _user_name(answer.updated_by_id))
-            for qid, posted in values.items()
-            if (answer := stored.get(qid)) is not None
-            and answer.version > base_version
-            and (answer.value, answer.comment) != posted
-        ]
+    new_version = None  # set once we hold the lock
+    while True:
+        conflicts = _conflicts(stored, values, originals, base_version)
         if conflicts:
             raise ConflictError(conflicts)
-    new_version = assessment.version + 1
-    now = utcnow()
+        changed = {qid: v for qid, v in values.items() if (stored[qid].shown if qid in stored else (None, "")) != v}
+        if new_version is not None:
+            break
+        if not changed:
+            return Saved({}, {qid: a.shown for qid, a in stored.items()}, read_at)
+        new_version, now = _raise_version(assessment)
+        if new_version == read_at + 1 and response_id is not None:
+            break  # nobody saved between the request's start and our lock: what we read still holds
+        # Somebody saved meanwhile (or the gemeente's own response is still missing): read again,
+        # now that everyone else waits for our commit, and decide again.
+        response_id, stored = _stored_answers(assessment, response)
+        if response_id is None:
+            new = shared_response(assessment)
+            db.session.flush()
+            response_id = new.id
     user_id = user.id if user is not None else None
     inserts, updates, deletes, changes = [], [], [], {}
-    for qid, (value, comment) in values.items():
+    after = {qid: a.shown for qid, a in stored.items()}
+    for qid, (value, comment) in changed.items():
         answer = stored.get(qid)
-        before = (answer.value, answer.comment) if answer is not None else (None, "")
-        if before == (value, comment):
-            continue
+        before = answer.shown if answer is not None else (None, "")
+        row = {"value": value, "comment": comment, "updated_at": now, "updated_by_id": user_id, "version": new_version}
         if answer is None:
-            inserts.append(
-                {
-                    "response_id": response_id,
-                    "question_id": qid,
-                    "value": value,
-                    "comment": comment,
-                    "updated_at": now,
-                    "updated_by_id": user_id,
-                    "version": new_version,
-                }
-            )
+            inserts.append({"response_id": response_id, "question_id": qid, **row})
         elif value is None and not comment:
             deletes.append(answer.id)
         else:
-            updates.append(
-                {
-                    "answer_id": answer.id,
-                    "value": value,
-                    "comment": comment,
-                    "updated_at": now,
-                    "updated_by_id": user_id,
-                    "version": new_version,
-                }
-            )
+            updates.append({"answer_id": answer.id, **row})
+        if value is None and not comment:
+            after.pop(qid, None)
+        else:
+            after[qid] = (value, comment)
         changes[qid] = {"van": before[0], "naar": value, "toelichting_gewijzigd": before[1] != comment}
-    if not changes:
-        return changes
-    # First the version: it fails if anyone saved since we read, and holds everyone else off until we commit.
-    _raise_version(assessment, new_version, now)
     connection = db.session.connection()
     if inserts:
         connection.execute(INSERT_ANSWER, inserts)
@@ -230,22 +361,23 @@ def save_answers(
     _expire_written(assessment.id, response_id)
     # Scores follow from the gemeente's own option values only, not from comments.
     if (response is None or response.is_shared) and any(c["van"] != c["naar"] for c in changes.values()):
-        after = {qid: a.value for qid, a in stored.items()}
-        after.update((qid, value) for qid, (value, comment) in values.items())
-        refresh_scores(current_app.extensions["questionnaire_store"], assessment, after)
-    return changes
+        refresh_scores(
+            current_app.extensions["questionnaire_store"], assessment, {qid: v for qid, (v, _) in after.items()}
+        )
+    return Saved(changes, after, new_version)
 
 
-def _raise_version(assessment: Assessment, new_version: int, now) -> None:
-    """Optimistic locking by hand: the same check the mapper's version counter makes on a flush."""
-    bumped = db.session.connection().execute(
-        RAISE_VERSION,
-        {"assessment_id": assessment.id, "old_version": new_version - 1, "new_version": new_version, "now": now},
-    )
-    if bumped.rowcount != 1:
-        raise StaleDataError(f"assessment {assessment.id} changed since version {new_version - 1}")
+def _raise_version(assessment: Assessment) -> tuple[int, object]:
+    """Raise the assessment's version and hold its lock until the commit; return the new version
+    and the time it was raised at.
+    The same version counter the mapper keeps, so an ORM flush of a stale assessment still fails."""
+    now = utcnow()
+    new_version = db.session.connection().execute(RAISE_VERSION, {"assessment_id": assessment.id, "now": now}).scalar()
+    if new_version is None:
+        raise ReadOnlyError(f"assessment {assessment.id} was made definitive (or removed) meanwhile")
     set_committed_value(assessment, "version", new_version)
     set_committed_value(assessment, "updated_at", now)
+    return new_version, now
 
 
 def _expire_written(assessment_id: int, response_id: int | None = None) -> None:
@@ -276,7 +408,10 @@ def refresh_scores(
     questionnaire = store.get(assessment.questionnaire_fingerprint)
     if answers is None:
         answers = {q: v for q, (v, _) in answer_values(assessment).items()}
-    result = score(questionnaire, {q: v for q, v in answers.items() if v is not None and questionnaire.question(q)})
+    options = options_by_question(questionnaire)
+    result = score(
+        questionnaire, {q: v for q, v in answers.items() if _checked(options, assessment.id, q, v) is not None}
+    )
     wanted = {d.domain.id: _score_row(d.score, d.level) for d in result.domains}
     wanted[OVERALL] = _score_row(result.score, result.level)
     connection = db.session.connection()
