@@ -123,14 +123,21 @@ def test_each_rule_fires_on_exactly_the_answers_it_names(rule, conditions):
                 assert rule.id not in fired({**trigger, question.id: option.value}), (question.id, option.value)
 
 
+def _is_precondition(condition):
+    """A condition that asks for something in place (it names the question's best answer), like
+    'there is a regievoerder' before advice on the regievoerder's mandate."""
+    return best(Q.question(condition.question_id)).value in condition.values
+
+
 @pytest.mark.parametrize("rule, conditions", list(_answer_rules()), ids=lambda v: getattr(v, "id", ""))
 def test_no_rule_advises_what_the_gemeente_already_does(rule, conditions):
-    for condition in conditions:
+    gaps = [c for c in conditions if not _is_precondition(c)]
+    assert gaps, f"{rule.id}: a rule names at least one answer that is missing"
+    for condition in gaps:
         question = Q.question(condition.question_id)
         for value in condition.values:
             option = question.option(value)
             assert not option.unknown, f"{rule.id}: 'weet ik niet' has its own rule"
-            assert option != best(question), f"{rule.id} fires on {question.id}'s best answer"
             # carried out or evaluated is in place: no rule may ask for it again ('vastgelegd' may get
             # advice to carry it out)
             assert option.stage is None or option.stage.id == "vastgelegd", f"{rule.id} fires on {question.id}={value}"
