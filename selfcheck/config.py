@@ -24,7 +24,11 @@ def configure(app: Flask, overrides: dict) -> None:
         SESSION_COOKIE_SECURE=production,
         REMEMBER_COOKIE_SECURE=production,
         PREFERRED_URL_SCHEME="https" if production else "http",
+        # Limits (the log-in lock-out) must be shared by every worker: Redis in production.
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_KEY_PREFIX=os.environ.get("RATELIMIT_KEY_PREFIX", "selfcheck"),
+        # If Redis is briefly unreachable, count per worker instead of answering 500 (logged).
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=production,
         TRUST_PROXY_HOPS=int(os.environ.get("TRUST_PROXY_HOPS", "0")),
     )
     app.config.update(
@@ -45,10 +49,21 @@ def configure(app: Flask, overrides: dict) -> None:
                 "(bijvoorbeeld: python3 -c 'import secrets; print(secrets.token_hex(32))')."
             )
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if app.config["SELFCHECK_ENV"] == "production" and not shared_limit_store(app.config["RATELIMIT_STORAGE_URI"]):
+        raise click.ClickException(
+            "RATELIMIT_STORAGE_URI ontbreekt of is memory://. In productie moeten alle workers dezelfde "
+            "tellers voor inlogpogingen delen; zet bijvoorbeeld RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0. "
+            "(Production needs a shared rate-limit store such as Redis; memory:// is per worker.)"
+        )
     if app.config["TRUST_PROXY_HOPS"]:
         # Behind a reverse proxy: take the client address and https from its X-Forwarded headers.
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def shared_limit_store(uri: str | None) -> bool:
+    """Whether a limiter storage URI is shared between processes (memory:// is per worker)."""
+    return bool(uri) and not uri.startswith("memory://")
 
 
 def _instance_secret(path: Path) -> str:

@@ -41,6 +41,7 @@ def test_production_requires_a_secret_key_and_secure_cookies(tmp_path, monkeypat
     monkeypatch.setenv("SELFCHECK_INSTANCE", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/14")  # see test_security_hardening
     with pytest.raises(click.ClickException, match="SECRET_KEY ontbreekt"):
         create_app()
     monkeypatch.setenv("SECRET_KEY", "s3cret")
