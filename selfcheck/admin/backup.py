@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import stat
 from datetime import UTC, datetime
 from typing import IO
 
@@ -11,6 +14,8 @@ from sqlalchemy import DateTime, func, select, text
 from selfcheck.extensions import db
 
 FORMAT = 1
+# A backup holds password hashes and every answer: readable by its owner only.
+FILE_MODE = 0o600
 
 
 class BackupError(Exception):
@@ -35,8 +40,35 @@ def _encode(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def open_backup_file(path) -> IO[str]:
+    """Open `path` for a backup, created 0600 (and made 0600 when it already exists), before a byte
+    is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        _private(fd)  # O_CREAT's mode applies only to a new file
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
+def _make_private(file: IO[str]) -> None:
+    """A backup written to a real file is 0600, however that file was opened."""
+    try:
+        fd = file.fileno()
+    except (AttributeError, io.UnsupportedOperation):
+        return  # an in-memory buffer
+    _private(fd)
+
+
+def _private(fd: int) -> None:
+    if stat.S_ISREG(os.fstat(fd).st_mode):  # not a pipe or terminal (flask backup /dev/stdout)
+        os.fchmod(fd, FILE_MODE)
+
+
 def write_backup(file: IO[str]) -> dict[str, int]:
-    """Write every table to `file`; return the row count per table."""
+    """Write every table to `file` (made 0600 first if it is a file); return the row count per table."""
+    _make_private(file)
     with db.engine.connect() as connection, connection.begin():
         _begin_snapshot(connection)
         revision = _schema_revision(connection)

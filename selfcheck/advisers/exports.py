@@ -6,6 +6,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from selfcheck.advisers.queries import Filters, latest_assessments
@@ -89,18 +90,41 @@ def overview_table(questionnaire: Questionnaire, filters: Filters, all_years: bo
     return table
 
 
+# A text cell starting with one of these is read as a formula (or, for tab and CR, can be made one)
+# by Excel, LibreOffice and Google Sheets: "formula injection" (OWASP, CSV Injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell value as a spreadsheet must show it: a text that could start a formula gets a leading
+    single quote (OWASP), so it reads as text. Numbers and empty cells stay as they are. The one
+    function both the CSV and the XLSX export use."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(table: list[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # Excel on Dutch systems expects ';'
-    writer.writerows([["" if v is None else v for v in row] for row in table])
+    writer.writerows([["" if v is None else safe_cell(v) for v in row] for row in table])
     return "\ufeff" + buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value):
+    value = safe_cell(value)
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # always a string, never a formula, whatever it starts with
+    return cell
 
 
 def to_xlsx(table: list[list]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Overzicht")
     for row in table:
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
