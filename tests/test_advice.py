@@ -113,3 +113,14 @@ def test_start_package_holds_at_most_one_find_out_first():
     assert [a.recommendation.id for a in start_package(ranked, 2)] == ["r_b_uitzoeken", "r_a3"]
     # only when nothing else is left does a second inventory come in
     assert [a.recommendation.id for a in start_package(ranked, 3)] == ["r_b_uitzoeken", "r_a_uitzoeken", "r_a3"]
+
+
+def test_a_precondition_is_given_not_a_gap():
+    data = small_data()
+    # advice on a2 that builds on a1 being evaluated (its best answer): a1 is given, a2 is the gap
+    data["recommendations"][1]["when"].append({"question": "a1", "answers": ["geevalueerd"]})
+    data["overall_caps"][0]["question"] = "a1"
+    ranked = recommend(score(small_questionnaire(data), {**BEST, "a2": "nee"}))
+    a2 = next(a for a in ranked if a.recommendation.id == "r_a2")
+    assert [(r.question.id, r.given) for r in a2.reasons] == [("a2", False), ("a1", True)]
+    assert float(a2.impact) == 12.5 and not a2.precondition  # a2's quarter of A's half only

@@ -40,6 +40,7 @@ class Reason:
     option: Option | None = None
     level: Level | None = None
     unknown_count: int | None = None
+    given: bool = False  # a precondition the advice builds on (e.g. there is a regievoerder), not a gap
 
     @property
     def find_out(self) -> str:
@@ -68,7 +69,11 @@ def _reasons(condition: Condition, recommendation: Recommendation, result: Resul
         case AnswerIs(question_id, values):
             answered = result.question(question_id)
             if answered.option is not None and answered.option.value in values:
-                return [Reason(question=answered.question, option=answered.option)]
+                # a condition that accepts the question's best answer asks for something in place
+                given = any(
+                    (o := answered.question.option(v)) and o.score == answered.question.max_score for v in values
+                )
+                return [Reason(question=answered.question, option=answered.option, given=given)]
             return []
         case DomainLevelIn(levels):
             return [Reason(level=domain.level)] if domain.level is not None and domain.level.id in levels else []
@@ -104,7 +109,7 @@ def recommend(result: Result) -> list[Advice]:
         reasons = reasons_for(recommendation, result)
         if not reasons:
             continue
-        named = {r.question.id: result.question(r.question.id) for r in reasons if r.question}
+        named = {r.question.id: result.question(r.question.id) for r in reasons if r.question and not r.given}
         impact = 100 * sum((share[qid] * (1 - (q.points or 0)) for qid, q in named.items()), Fraction(0))
         precondition = bool(unmet & named.keys())
         key = (not precondition, -impact, recommendation.priority, domain_rank[recommendation.domain_id], position)
