@@ -2,8 +2,8 @@
 
 A mail is rendered in the request (Dutch, a plain-text and an HTML part from templates/mail/, no
 images, no tracking pixels, no rewritten links), recorded in the audit trail, and handed to a small
-pool of background threads once the view has answered without error (a view that fails sends
-nothing). A slow or absent mail server costs those threads at most MAIL_TIMEOUT seconds per
+pool of background threads once the view has answered without error (a request answered with
+an error status sends nothing). A slow or absent mail server costs those threads at most MAIL_TIMEOUT seconds per
 mail, never a page.
 
 Configured from the environment (read here, in `init_app`; a test's app config wins):
@@ -150,7 +150,7 @@ def _dispatch(message: EmailMultiAlternatives) -> None:
         @after_this_request
         def _send_after_the_view(response):
             outbox = g.pop("_mail_outbox", [])
-            if response.status_code < 500 and outbox:
+            if response.status_code < 400 and outbox:  # a refused or failed request sends nothing
                 _submit(app, outbox)
             return response
 
