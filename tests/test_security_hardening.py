@@ -24,6 +24,21 @@ from tests.conftest import PASSWORD, Browser, _config, csrf_token
 REDIS_URL = "redis://127.0.0.1:6379/14"  # a database index of its own, flushed by the tests
 
 
+@pytest.fixture
+def make_app():
+    """Another app on the test's database, as a second worker; its connections closed afterwards."""
+    made = []
+
+    def make(config):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
 def _attempt(client, email, password):
     token = csrf_token(client.get("/inloggen").get_data(as_text=True))
     return client.post("/inloggen", data={"csrf_token": token, "email": email, "password": password})
@@ -78,7 +93,7 @@ def _redis():
     return connection
 
 
-def test_the_limit_is_shared_through_redis_between_two_app_instances(app, make_user):
+def test_the_limit_is_shared_through_redis_between_two_app_instances(app, make_app, make_user):
     """Two create_app() on the same Redis database count together, as gunicorn's workers must.
 
     The second app makes a fresh connection to the store, as another worker process would: the
@@ -86,12 +101,12 @@ def test_the_limit_is_shared_through_redis_between_two_app_instances(app, make_u
     store = _redis()
     user = make_user("adviseur")
     config = {**_config(app.config["SQLALCHEMY_DATABASE_URI"]), "RATELIMIT_STORAGE_URI": REDIS_URL}
-    first = create_app(config)
+    first = make_app(config)
     for _ in range(6):
         assert _attempt(_client_from(first, "203.0.113.10"), user.email, "fout").status_code == 422
     keys = [key.decode() for key in store.scan_iter("*selfcheck*")]
     assert keys and not any(user.email in key for key in keys), "the counters are in Redis, without e-mail addresses"
-    second = create_app(config)
+    second = make_app(config)
     for _ in range(4):
         assert _attempt(_client_from(second, "203.0.113.10"), user.email, "fout").status_code == 422
     assert _attempt(_client_from(second, "203.0.113.10"), user.email, "fout").status_code == 429
@@ -100,14 +115,14 @@ def test_the_limit_is_shared_through_redis_between_two_app_instances(app, make_u
     store.flushdb()
 
 
-def test_without_a_shared_store_a_second_instance_starts_from_zero(app, make_user):
+def test_without_a_shared_store_a_second_instance_starts_from_zero(app, make_app, make_user):
     """The contrast that makes the test above mean something: memory:// is per process."""
     user = make_user("adviseur")
     config = {**_config(app.config["SQLALCHEMY_DATABASE_URI"]), "RATELIMIT_STORAGE_URI": "memory://"}
-    first = create_app(config)
+    first = make_app(config)
     for _ in range(6):
         _attempt(_client_from(first, "203.0.113.11"), user.email, "fout")
-    second = create_app(config)
+    second = make_app(config)
     statuses = [_attempt(_client_from(second, "203.0.113.11"), user.email, "fout").status_code for _ in range(5)]
     assert 429 not in statuses
 
@@ -152,8 +167,8 @@ def test_json_and_other_bodies_are_refused_with_a_dutch_415(app, two_gemeenten):
     assert anonymous.status_code == 415
 
 
-def test_a_version_clash_anywhere_is_a_dutch_409(app):
-    bare = create_app(_config(app.config["SQLALCHEMY_DATABASE_URI"]))
+def test_a_version_clash_anywhere_is_a_dutch_409(app, make_app):
+    bare = make_app(_config(app.config["SQLALCHEMY_DATABASE_URI"]))
 
     @bare.get("/botsing")
     def clash():
@@ -290,7 +305,7 @@ def test_bidi_controls_are_removed_from_a_gemeente_name(app, browser, make_user)
     assert (gemeente.name, gemeente.province) == ("Breda", "NB")
 
 
-def test_clean_text_is_on_every_text_field_but_not_passwords():
+def test_clean_text_is_on_every_text_field_but_not_passwords(make_app):
     from wtforms import PasswordField, StringField, TextAreaField
 
     from selfcheck.web.forms import Form, clean_text
@@ -303,7 +318,7 @@ def test_clean_text_is_on_every_text_field_but_not_passwords():
         text = TextAreaField(filters=[str.upper])
         password = PasswordField()
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = make_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.test_request_context(method="POST", data={"name": "a\u202eb", "text": "c\u2066d", "password": "p\u200e"}):
         form = Sample()
         assert (form.name.data, form.text.data, form.password.data) == ("ab", "CD", "p\u200e")
