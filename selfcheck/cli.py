@@ -139,11 +139,11 @@ def report_command(assessment_id, output, kind):
 @with_appcontext
 def backup_command(path):
     """Schrijf een consistente back-up van alle gegevens (JSON)."""
-    from selfcheck.admin.backup import write_backup
+    from selfcheck.admin.backup import open_backup_file, write_backup
     from selfcheck.extensions import db
     from selfcheck.web.audit import record
 
-    with open(path, "w", encoding="utf-8") as file:
+    with open_backup_file(path) as file:  # 0600 from the start: it holds password hashes
         counts = write_backup(file)
     record("backup.written", file=Path(path).name, rows=sum(counts.values()))
     db.session.commit()

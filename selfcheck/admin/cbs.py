@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from selfcheck.extensions import db
 from selfcheck.models import Gemeente
+from selfcheck.web.forms import clean_text
 
 CODE_COLUMNS = ("gemeentecodegm", "gemeentecode", "code", "regiocode")
 NAME_COLUMNS = ("gemeentenaam", "naam", "name")
@@ -64,7 +65,7 @@ def parse_cbs_csv(text: str) -> ImportResult:
         if len(row) <= max(code_at, name_at):
             result.problems.append(f"Regel {line}: te weinig kolommen.")
             continue
-        code, name = _code(row[code_at]), row[name_at].strip()
+        code, name = _code(row[code_at]), clean_text(row[name_at].strip())
         if code is None:
             result.problems.append(f"Regel {line}: ongeldige gemeentecode '{row[code_at].strip()}'.")
         elif not name:
@@ -73,7 +74,9 @@ def parse_cbs_csv(text: str) -> ImportResult:
             result.problems.append(f"Regel {line}: {code} staat dubbel in het bestand.")
         else:
             seen.add(code)
-            province = row[province_at].strip() if province_at is not None and len(row) > province_at else ""
+            province = (
+                clean_text(row[province_at].strip()) if province_at is not None and len(row) > province_at else ""
+            )
             result.rows.append((code, name[:120], province[:60]))
     return result
 
