@@ -42,24 +42,23 @@ def test_same_answer_changed_by_both_is_a_conflict_and_keeps_input(two_sessions,
     assessment, anna, bram = two_sessions
     url = f"/checks/{assessment.id}/stap/1"
     q = questionnaire.domains[0].questions[0]
+    best = like(q, "geevalueerd")
     bram_page, _ = _page_fields(bram, url)  # Bram opens the page
     assert anna.submit(url, {f"q_{q.id}": "nee", "action": "save"}).status_code == 302
     response = bram.client.post(
-        url, data={**bram_page, f"q_{q.id}": "geevalueerd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
+        url, data={**bram_page, f"q_{q.id}": best, f"c_{q.id}": "Mijn uitleg", "action": "save"}
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert f"intussen door Test beleidsmedewerker gewijzigd in ‘{q.option('nee').label}’" in page
-    assert "Mijn uitleg" in page and re.search(rf'id="q_{q.id}-geevalueerd" value="geevalueerd" checked', page)
+    assert "Mijn uitleg" in page and re.search(rf'id="q_{q.id}-{best}" value="{best}" checked', page)
     assert _stored(assessment.id) == {q.id: ("nee", "")}
     # saving again from the re-shown page is a deliberate choice, and wins
     again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
     again["csrf_token"] = csrf_token(page)
-    response = bram.client.post(
-        url, data={**again, f"q_{q.id}": "geevalueerd", f"c_{q.id}": "Mijn uitleg", "action": "save"}
-    )
+    response = bram.client.post(url, data={**again, f"q_{q.id}": best, f"c_{q.id}": "Mijn uitleg", "action": "save"})
     assert response.status_code == 302
-    assert _stored(assessment.id) == {q.id: ("geevalueerd", "Mijn uitleg")}
+    assert _stored(assessment.id) == {q.id: (best, "Mijn uitleg")}
 
 
 def test_different_answers_on_the_same_page_merge(two_sessions, questionnaire):
@@ -81,9 +80,9 @@ def test_autosave_builds_on_its_own_previous_save(two_sessions, questionnaire):
     fields, _ = _page_fields(anna, url)
     first = anna.client.post(url + "/autosave", data={**fields, f"q_{q.id}": "nee"}).json
     fields.update({"version": str(first["version"]), **first["originals"]})  # what check.js does
-    second = anna.client.post(url + "/autosave", data={**fields, f"q_{q.id}": "deels"})
+    second = anna.client.post(url + "/autosave", data={**fields, f"q_{q.id}": like(q, "deels")})
     assert second.status_code == 200 and second.json["saved"]
-    assert _stored(assessment.id) == {q.id: ("deels", "")}
+    assert _stored(assessment.id) == {q.id: (like(q, "deels"), "")}
 
 
 def test_many_threads_saving_at_once_lose_nothing_silently(
@@ -157,11 +156,12 @@ def test_a_save_leaves_no_stale_answers_or_scores_in_the_session(
     held_answers = {a.question_id: a for a in response.answers}  # loaded before the save
     held_scores = {s.domain_id: s.score for s in assessment.scores}
     first = questionnaire.domains[0].questions[0].id
-    save_answers(assessment, user, {first: ("geevalueerd", "Nu vastgelegd")}, base_version=assessment.version)
+    best = like(questionnaire.domains[0].questions[0], "geevalueerd")
+    save_answers(assessment, user, {first: (best, "Nu vastgelegd")}, base_version=assessment.version)
     db.session.commit()
 
-    assert held_answers[first].value == "geevalueerd" and held_answers[first].comment == "Nu vastgelegd"
-    assert {a.question_id: a.value for a in response.answers}[first] == "geevalueerd"
+    assert held_answers[first].value == best and held_answers[first].comment == "Nu vastgelegd"
+    assert {a.question_id: a.value for a in response.answers}[first] == best
     scores = {s.domain_id: s.score for s in assessment.scores}
     assert scores[questionnaire.domains[0].id] > held_scores[questionnaire.domains[0].id]
     assert scores[OVERALL] >= held_scores[OVERALL]
@@ -236,6 +236,7 @@ def _rounds(app, two_sessions, questionnaire, rounds, shared_every=None):
                 if shared_every and n % shared_every == 0:
                     shared_options = [o.value for o in shared.options]
                     edits[shared.id] = (shared_options[(n + index) % len(shared_options)], "")
+                edits = {qid: v for qid, v in edits.items() if page.shown[qid] != v}  # what the user changes
                 page.shown.update(edits)
                 sent[index] = edits
                 status, body = page.autosave(app)
@@ -295,6 +296,7 @@ def test_autosave_reply_brings_every_answer_on_the_page_up_to_date(two_sessions,
     assessment, anna, bram = two_sessions
     url = f"/checks/{assessment.id}/stap/1"
     first, second = questionnaire.domains[0].questions[:2]
+    best = like(first, "geevalueerd")
     anna_page, _ = _page_fields(anna, url)
     bram_page, _ = _page_fields(bram, url)
     partly = like(second, "deels")
@@ -311,10 +313,10 @@ def test_autosave_reply_brings_every_answer_on_the_page_up_to_date(two_sessions,
     fields.update({f"o_{qid}": a["original"] for qid, a in answers.items()})
     again = anna.client.post(
         url + "/autosave",
-        data={**fields, f"q_{first.id}": "geevalueerd", f"q_{second.id}": partly, f"c_{second.id}": "B"},
+        data={**fields, f"q_{first.id}": best, f"q_{second.id}": partly, f"c_{second.id}": "B"},
     )
     assert again.status_code == 200 and again.json["saved"]
-    assert _stored(assessment.id) == {first.id: ("geevalueerd", ""), second.id: (partly, "B")}
+    assert _stored(assessment.id) == {first.id: (best, ""), second.id: (partly, "B")}
     # a page that did not take them over still cannot overwrite Bram's answer: that is a conflict
     stale = anna.client.post(url + "/autosave", data={**anna_page, f"q_{second.id}": "nee"})
     assert stale.status_code == 409 and "gewijzigd" in stale.json["message"]
@@ -325,18 +327,19 @@ def test_saving_again_after_a_conflict_keeps_the_colleagues_other_changes(two_se
     assessment, anna, bram = two_sessions
     url = f"/checks/{assessment.id}/stap/1"
     first, second, third = questionnaire.domains[0].questions[:3]
+    best = like(first, "geevalueerd")
     bram_page, _ = _page_fields(bram, url)  # Bram opens the page
     partly = like(second, "deels")
     anna.submit(url, {f"q_{first.id}": "nee", f"q_{second.id}": partly, f"c_{second.id}": "Van Anna", "action": "save"})
     # Bram changes the first and the third question; the first is a conflict
     mine = like(third, "geevalueerd")
-    data = {**bram_page, f"q_{first.id}": "geevalueerd", f"q_{third.id}": mine, "action": "save"}
+    data = {**bram_page, f"q_{first.id}": best, f"q_{third.id}": mine, "action": "save"}
     response = bram.client.post(url, data=data)
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     # the re-shown page shows Anna's answer to the question Bram did not change, and his own input
     assert re.search(rf'id="q_{second.id}-{partly}" value="{partly}" checked', page) and "Van Anna" in page
-    assert re.search(rf'id="q_{first.id}-geevalueerd" value="geevalueerd" checked', page)
+    assert re.search(rf'id="q_{first.id}-{best}" value="{best}" checked', page)
     assert re.search(rf'id="q_{third.id}-{mine}" value="{mine}" checked', page)
     # Bram presses Opslaan again: the browser posts the page as it is shown
     again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
@@ -346,7 +349,7 @@ def test_saving_again_after_a_conflict_keeps_the_colleagues_other_changes(two_se
     response = bram.client.post(url, data={**again, **shown, **comments, "action": "save"})
     assert response.status_code == 302
     assert _stored(assessment.id) == {
-        first.id: ("geevalueerd", ""),  # his deliberate choice wins where he changed it ...
+        first.id: (best, ""),  # his deliberate choice wins where he changed it ...
         second.id: (partly, "Van Anna"),  # ... and only there
         third.id: (mine, ""),
     }
@@ -359,7 +362,7 @@ def test_autosave_conflict_reply_updates_the_questions_the_user_did_not_change(t
     bram_page, _ = _page_fields(bram, url)
     partly = like(second, "deels")
     anna.submit(url, {f"q_{first.id}": "nee", f"q_{second.id}": partly, "action": "save"})
-    reply = bram.client.post(url + "/autosave", data={**bram_page, f"q_{first.id}": "geevalueerd"})
+    reply = bram.client.post(url + "/autosave", data={**bram_page, f"q_{first.id}": like(first, "geevalueerd")})
     assert reply.status_code == 409 and reply.json["saved"] is False
     answers = reply.json["answers"]
     assert first.id not in answers  # his input stays on his page, still in conflict
