@@ -300,3 +300,40 @@ def test_a_page_view_ends_its_read_transaction_with_commit_and_a_failed_one_does
     finally:
         event.remove(db.engine, "commit", on_commit)
         event.remove(db.engine, "rollback", on_rollback)
+
+
+def test_submit_racing_a_save_is_refused_with_a_message_not_a_500(
+    browser, breda, make_assessment, questionnaire, monkeypatch
+):
+    """A save raises the version between the submit's read and its update: the submit is refused."""
+    from sqlalchemy import text
+
+    from selfcheck.check import views
+
+    gemeente, policy_officer, _ = breda
+    everything = {q.id: (like(q, "deels"), "") for q in questionnaire.questions}
+    assessment = make_assessment(gemeente, policy_officer, answers=everything)
+    browser.login(policy_officer.email)
+    real = views.submit_assessment
+
+    def submit_while_someone_saves(assessment_, user):
+        with db.engine.begin() as other:  # a colleague's save, committed in between
+            other.execute(text("UPDATE assessment SET version = version + 1 WHERE id = :id"), {"id": assessment_.id})
+        real(assessment_, user)
+
+    monkeypatch.setattr(views, "submit_assessment", submit_while_someone_saves)
+    response = browser.submit(f"/checks/{assessment.id}/indienen", {}, form_url=f"/checks/{assessment.id}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/checks/{assessment.id}"
+    page = browser.get(f"/checks/{assessment.id}").get_data(as_text=True)
+    assert "niet definitief gemaakt, want iemand sloeg op hetzelfde moment antwoorden op" in page
+    assert db.session.get(Assessment, assessment.id).status == "concept"
+
+
+def test_domain_page_says_where_check_js_keeps_typed_input(browser, breda, make_assessment):
+    gemeente, policy_officer, _ = breda
+    assessment = make_assessment(gemeente, policy_officer)
+    browser.login(policy_officer.email)
+    page = browser.get(f"/checks/{assessment.id}/stap/2").get_data(as_text=True)
+    assert f'data-draft-key="check-{assessment.id}-{policy_officer.id}-2" data-draft-state="stored"' in page
+    refused = browser.submit(f"/checks/{assessment.id}/stap/2", {"q_bestaat_niet": "nee", "action": "save"})
+    assert 'data-draft-state="input"' in refused.get_data(as_text=True)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from selfcheck import policy
 from selfcheck.advisers.forms import FeedbackForm
@@ -174,8 +175,17 @@ def submit(assessment_id: int):
         )
         return redirect(url_for("check.overview", assessment_id=assessment.id))
     submit_assessment(assessment, current_user)
-    record("assessment.submitted", assessment=assessment)
-    db.session.commit()
+    try:
+        record("assessment.submitted", assessment=assessment)  # flushes the status change
+        db.session.commit()
+    except StaleDataError:  # a save raised the version between our read and our update
+        db.session.rollback()
+        flash(
+            "De check is niet definitief gemaakt, want iemand sloeg op hetzelfde moment antwoorden op. "
+            "Controleer het overzicht en probeer het opnieuw.",
+            "error",
+        )
+        return redirect(url_for("check.overview", assessment_id=assessment_id))
     flash(f"De check {assessment.year} is definitief. De antwoorden kunnen niet meer worden gewijzigd.", "success")
     return redirect(url_for("check.results", assessment_id=assessment.id))
 
