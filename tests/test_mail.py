@@ -213,8 +213,9 @@ def test_the_admin_sends_a_new_link_and_older_links_stop_working(app, admin, mak
     page = admin.get(f"/beheer/gebruikers/{user.id}/uitnodiging")
     assert page.status_code == 200 and db.session.query(UserToken).count() == 0  # a GET makes no link
     admin.submit(f"/beheer/gebruikers/{user.id}/uitnodiging", {})
+    [first] = inbox.wait_for(1)
     admin.submit(f"/beheer/gebruikers/{user.id}/uitnodiging", {})
-    first, second = inbox.wait_for(2)
+    second = inbox.wait_for(2)[1]
     assert first["Subject"].startswith("Een nieuw wachtwoord")  # the account has a password: a reset link
     assert app.test_client().get(link_in(first)).status_code == 404
     assert app.test_client().get(link_in(second)).status_code == 200
