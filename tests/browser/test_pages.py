@@ -173,6 +173,8 @@ def test_respondent_invitation_answers_and_consensus_pass_axe(page, chromium, li
     other = chromium.new_context(base_url=live_server, bypass_csp=True)
     respondent = other.new_page()
     respondent.goto(link)
+    audit(respondent, "respondent-landing")
+    respondent.get_by_role("button", name="Beginnen met de check").click()
     assert "ketenpartner" in respondent.locator("main").inner_text().lower()
     audit(respondent, "respondent-home")
     respondent.get_by_role("link", name="Agendasetting").click()
