@@ -46,7 +46,8 @@ def uses_adviser_pages(user) -> bool:
 
 
 def can_give_feedback(user) -> bool:
-    return user.role in (Role.ADVISEUR, Role.ADMIN)
+    """Feedback is the institute's advisers' word; admins manage the app and only read checks."""
+    return user.role == Role.ADVISEUR
 
 
 def roles_required(*roles):

@@ -156,6 +156,20 @@ def test_feedback_reaches_the_gemeente_and_next_years_check(dataset, browser, ma
     assert "Leg de regierol vast." not in browser.get(f"/checks/{this_year.id}/stap/2").get_data(as_text=True)
 
 
+def test_admins_read_but_do_not_give_feedback(dataset, browser, make_user):
+    submitted = db.session.query(Assessment).filter_by(year=2025).first()
+    results = f"/checks/{submitted.id}/resultaten"
+    adviser_form = browser.get(results).get_data(as_text=True)
+    assert "Feedback opslaan" in adviser_form
+    browser.logout()
+    browser.login(make_user("admin").email)
+    page = browser.get(results).get_data(as_text=True)
+    assert page.count("Feedback van de adviseur") == 1 and "Feedback opslaan" not in page
+    response = browser.submit(f"/checks/{submitted.id}/feedback", {"text": "Mag niet."}, form_url=results)
+    assert response.status_code == 403
+    assert db.session.query(Feedback).count() == 0
+
+
 def test_trends_per_gemeente_and_nationally(dataset, browser, questionnaire):
     gemeente = db.session.query(Gemeente).first()
     page = browser.get(f"/gemeenten/{gemeente.id}").get_data(as_text=True)

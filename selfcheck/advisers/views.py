@@ -180,6 +180,8 @@ def trends_page():
 
 @bp.post("/checks/<int:assessment_id>/feedback")
 def add_feedback(assessment_id: int):
+    if not policy.can_give_feedback(current_user):
+        abort(403)
     assessment = policy.visible_assessment(assessment_id)
     if not assessment.submitted:
         abort(409)
