@@ -104,7 +104,10 @@ def post_script(folder: Path, opener, base: str, assessment_ids: list[int]) -> t
         page = opener.open(f"{base}/checks/{assessment_id}/stap/1").read().decode()
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
         hidden["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        questions = re.findall(r'name="(q_[a-z0-9_]+)" id="[^"]+-nee"', page)
+        options = {}
+        for name, value in re.findall(r'name="(q_[a-z0-9_]+)" id="[^"]+" value="([^"]+)"', page):
+            options.setdefault(name, []).append(value)
+        questions = [(q, v[1], v[2]) for q, v in options.items()]
         autosave_url = re.search(r'data-autosave="([^"]+)"', page).group(1)  # where check.js posts
         threads.append((autosave_url, hidden, questions))
     lua = [
@@ -118,7 +121,7 @@ def post_script(folder: Path, opener, base: str, assessment_ids: list[int]) -> t
     ]
     for path, hidden, questions in threads:
         fields = ", ".join(f"['{k}'] = '{v}'" for k, v in hidden.items())
-        names = ", ".join(f"'{q}'" for q in questions)
+        names = ", ".join(f"{{'{q}', '{a}', '{b}'}}" for q, a, b in questions)
         lua.append(f"  {{path = '{path}', fields = {{{fields}}}, questions = {{{names}}}}},")
     lua += [
         "}",
@@ -135,12 +138,12 @@ local function encode(t)
 end
 function request()
   n = n + 1
-  local value = (n % 2 == 0) and 'deels' or 'vastgelegd'
   local fields = {}
   for k, v in pairs(mine.fields) do fields[k] = v end
   for _, q in ipairs(mine.questions) do
-    fields[q] = value
-    fields['c' .. q:sub(2)] = 'Toelichting ' .. value
+    local value = (n % 2 == 0) and q[2] or q[3]
+    fields[q[1]] = value
+    fields['c' .. q[1]:sub(2)] = 'Toelichting ' .. value
   end
   return wrk.format(nil, mine.path, nil, encode(fields))
 end
