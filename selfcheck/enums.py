@@ -65,6 +65,23 @@ class Perspective(_Labelled):
         return _PERSPECTIVE_LABELS
 
 
+class ActionStatus(_Labelled):
+    """Where an action of the plan stands; the first two are still open."""
+
+    GEPLAND = "gepland"
+    BEZIG = "bezig"
+    GEREED = "gereed"
+    GESTOPT = "gestopt"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return _ACTION_STATUS_LABELS
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.GEPLAND, ActionStatus.BEZIG)
+
+
 _ROLE_LABELS = {
     Role.BELEIDSMEDEWERKER: "Beleidsmedewerker",
     Role.INKOPER: "Inkoper",
@@ -78,6 +95,14 @@ _PERSPECTIVE_LABELS = {
     Perspective.UITVOERING: "Uitvoering (wijkteam/CJG)",
     Perspective.KETENPARTNER: "Ketenpartner",
     Perspective.ZORGVERZEKERAAR: "Zorgverzekeraar",
+}
+
+
+_ACTION_STATUS_LABELS = {
+    ActionStatus.GEPLAND: "Gepland",
+    ActionStatus.BEZIG: "Bezig",
+    ActionStatus.GEREED: "Gereed",
+    ActionStatus.GESTOPT: "Gestopt",
 }
 
 

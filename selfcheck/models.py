@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from selfcheck.enums import GEMEENTE_ROLES, Perspective, Role, Status, sql_list
+from selfcheck.enums import GEMEENTE_ROLES, ActionStatus, Perspective, Role, Status, sql_list
 from selfcheck.extensions import db
 
 
@@ -131,6 +131,10 @@ class Assessment(db.Model):
     scores = db.relationship("DomainScore", cascade="all, delete-orphan")
     feedback = db.relationship("Feedback", order_by="Feedback.created_at", back_populates="assessment")
     prefilled_from = db.relationship("Assessment", remote_side=[id])
+    actions = db.relationship(
+        "PlanAction", back_populates="assessment", cascade="all, delete-orphan", order_by="PlanAction.id"
+    )
+    focus = db.relationship("PlanFocus", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read by SQLAlchemy once, never mutated)
     __table_args__ = (
@@ -268,3 +272,47 @@ class Feedback(db.Model):
 
     author = db.relationship("User")
     assessment = db.relationship("Assessment", back_populates="feedback")
+
+
+class PlanFocus(db.Model):
+    """A domain the gemeente chose to work on first; the plan opens with it."""
+
+    assessment_id = db.Column(db.Integer, db.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    domain_id = db.Column(db.String(64), primary_key=True)
+
+
+class PlanAction(db.Model):
+    """One action of a check's plan: what, who, with whom, by when, how success shows, and how it
+    stands. Made from a recommendation (`recommendation_id`) or by hand; `carried_from` is the
+    same action in last year's plan."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    assessment_id = db.Column(
+        db.Integer, db.ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    domain_id = db.Column(db.String(64), nullable=False)
+    recommendation_id = db.Column(db.String(64))
+    title = db.Column(db.String(300), nullable=False)
+    owner = db.Column(db.String(120), nullable=False)
+    partners = db.Column(db.String(300), nullable=False, default="")
+    due = db.Column(db.Date)
+    success = db.Column(db.Text, nullable=False, default="")
+    status = db.Column(db.String(10), nullable=False, default=ActionStatus.GEPLAND.value)
+    status_note = db.Column(db.Text, nullable=False, default="")
+    carried_from_id = db.Column(db.Integer, db.ForeignKey("plan_action.id", ondelete="SET NULL"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_by_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"))
+    # Two people editing one action: the second save is refused rather than silently winning.
+    version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
+
+    assessment = db.relationship("Assessment", back_populates="actions")
+    updated_by = db.relationship("User")
+    carried_from = db.relationship("PlanAction", remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read by SQLAlchemy once, never mutated)
+    __table_args__ = (CheckConstraint(f"status IN {ActionStatus.sql_list()}", name="action_status_known"),)
+
+    @property
+    def status_label(self) -> str:
+        return ActionStatus(self.status).label

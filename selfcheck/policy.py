@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 
 from selfcheck.enums import GEMEENTE_ROLES, Role
 from selfcheck.extensions import get_by_id
-from selfcheck.models import Assessment, Gemeente, Response, utcnow
+from selfcheck.models import Assessment, Gemeente, PlanAction, Response, utcnow
 
 # --- users -----------------------------------------------------------------------------------
 
@@ -48,6 +48,12 @@ def uses_adviser_pages(user) -> bool:
 def can_give_feedback(user) -> bool:
     """Feedback is the institute's advisers' word; admins manage the app and only read checks."""
     return user.role == Role.ADVISEUR
+
+
+def can_edit_plan(user, assessment: Assessment) -> bool:
+    """The plan is made from a definitive check's advice, by its gemeente's beleidsmedewerkers;
+    inkopers, advisers and admins read it."""
+    return assessment.submitted and can_edit(user, assessment.gemeente_id)
 
 
 def roles_required(*roles):
@@ -93,6 +99,22 @@ def downloadable_assessment(assessment_id: int) -> Assessment:
     if not can_download_report(current_user, assessment.gemeente_id):
         abort(403)
     return assessment
+
+
+def plan_assessment(assessment_id: int, *, edit: bool = False) -> Assessment:
+    """The check whose plan the user opens: 404 if not theirs to see, 403 to change it when they may
+    not, 409 to change the plan of a check that is not definitive yet."""
+    assessment = visible_assessment(assessment_id, edit=edit)
+    if edit and not assessment.submitted:
+        abort(409)
+    return assessment
+
+
+def plan_action(assessment: Assessment, action_id: int) -> PlanAction:
+    action = get_by_id(PlanAction, action_id)
+    if action is None or action.assessment_id != assessment.id:
+        abort(404)
+    return action
 
 
 def invited_respondent(assessment: Assessment, response_id: int) -> Response:

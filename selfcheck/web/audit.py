@@ -29,6 +29,9 @@ ACTIONS = {
     "respondent.mailed": "Respondent gemaild",
     "feedback.added": "Feedback gegeven",
     "feedback.mailed": "Melding van feedback gemaild",
+    "plan.focus_saved": "Focus van het plan gekozen",
+    "plan.action_added": "Actie aan het plan toegevoegd",
+    "plan.action_changed": "Actie van het plan gewijzigd",
 }
 
 

@@ -1,0 +1,148 @@
+"""The plan pages: the plan of a definitive check, its focus domains, and one action at a time.
+
+Beleidsmedewerkers of the gemeente change the plan; everyone who sees the check reads it. Every
+change is recorded in the audit trail; two people changing one action never overwrite each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from selfcheck import policy
+from selfcheck.check.operations import report_for
+from selfcheck.core.plan import is_overdue, not_yet_planned, progress
+from selfcheck.enums import ActionStatus
+from selfcheck.extensions import db
+from selfcheck.models import PlanAction, PlanFocus, utcnow
+from selfcheck.plan.forms import ActionForm, FocusForm
+from selfcheck.web.audit import record
+
+bp = Blueprint("plan", __name__)
+
+# Deadlines are calendar days in the Netherlands, whatever the server's clock says.
+NL = ZoneInfo("Europe/Amsterdam")
+
+
+def today():
+    return datetime.now(NL).date()
+
+
+def _report(assessment):
+    return report_for(current_app.extensions["questionnaire_store"], assessment)
+
+
+def _domain_choices(report):
+    return [(d.id, d.title) for d in report.questionnaire.domains]
+
+
+@bp.get("/checks/<int:assessment_id>/plan")
+@login_required
+def plan(assessment_id: int):
+    assessment = policy.plan_assessment(assessment_id)
+    report = _report(assessment)
+    actions = assessment.actions
+    focus_form = FocusForm(formdata=None, domains=[f.domain_id for f in assessment.focus])
+    focus_form.domains.choices = _domain_choices(report)
+    return render_template(
+        "plan/plan.html",
+        assessment=assessment,
+        report=report,
+        actions=actions,
+        focus=[f.domain_id for f in assessment.focus],
+        focus_form=focus_form,
+        progress=progress(((a.status, a.due) for a in actions), today()),
+        overdue={a.id for a in actions if is_overdue(a.status, a.due, today())},
+        suggestions=not_yet_planned(report.advice, (a.recommendation_id for a in actions if a.recommendation_id)),
+        can_edit=policy.can_edit_plan(current_user, assessment),
+    )
+
+
+@bp.post("/checks/<int:assessment_id>/plan/focus")
+@login_required
+def focus(assessment_id: int):
+    assessment = policy.plan_assessment(assessment_id, edit=True)
+    form = FocusForm()
+    form.domains.choices = _domain_choices(_report(assessment))
+    if not form.validate():
+        flash("Kies alleen domeinen uit de lijst.", "error")
+        return redirect(url_for("plan.plan", assessment_id=assessment.id))
+    assessment.focus = [PlanFocus(domain_id=d) for d in form.domains.data]
+    record("plan.focus_saved", assessment=assessment, domains=form.domains.data)
+    db.session.commit()
+    flash("De focus van het plan is opgeslagen.", "success")
+    return redirect(url_for("plan.plan", assessment_id=assessment.id) + "#focus")
+
+
+@bp.route("/checks/<int:assessment_id>/plan/acties/nieuw", methods=["GET", "POST"])
+@login_required
+def new_action(assessment_id: int):
+    assessment = policy.plan_assessment(assessment_id, edit=True)
+    report = _report(assessment)
+    form = ActionForm()
+    form.domain.choices = _domain_choices(report)
+    advice = {a.recommendation.id: a for a in report.advice}
+    if request.method == "GET" and request.args.get("advies") in advice:
+        recommendation = advice[request.args["advies"]].recommendation
+        form.title.data = recommendation.title
+        form.domain.data = recommendation.domain_id
+        form.recommendation.data = recommendation.id
+    if request.method == "POST" and form.validate():
+        action = PlanAction(assessment=assessment, updated_by_id=current_user.id)
+        _fill(action, form, recommendation_id=form.recommendation.data if form.recommendation.data in advice else None)
+        db.session.add(action)
+        record("plan.action_added", assessment=assessment, action=action.title)
+        db.session.commit()
+        flash(f"De actie ‘{action.title}’ staat in het plan.", "success")
+        return redirect(url_for("plan.plan", assessment_id=assessment.id) + f"#actie-{action.id}")
+    status = 422 if form.errors else 200
+    return render_template("plan/action.html", assessment=assessment, form=form, action=None), status
+
+
+@bp.route("/checks/<int:assessment_id>/plan/acties/<int:action_id>", methods=["GET", "POST"])
+@login_required
+def action(assessment_id: int, action_id: int):
+    assessment = policy.plan_assessment(assessment_id, edit=True)
+    action = policy.plan_action(assessment, action_id)
+    form = ActionForm(obj=action if request.method == "GET" else None)
+    form.domain.choices = _domain_choices(_report(assessment))
+    if request.method == "GET":
+        form.domain.data = action.domain_id
+        form.version.data = action.version
+    conflict = False
+    if request.method == "POST" and form.validate():
+        if form.version.data != action.version:
+            # someone saved this action after this form was opened: keep both, let the user choose
+            conflict = True
+            form.version.data = action.version
+        else:
+            was = action.status
+            _fill(action, form, recommendation_id=action.recommendation_id)
+            action.updated_by_id = current_user.id
+            detail = {"action": action.title}
+            if action.status != was:
+                detail["status"] = action.status
+            record("plan.action_changed", assessment=assessment, **detail)
+            db.session.commit()
+            flash(f"De actie ‘{action.title}’ is opgeslagen.", "success")
+            return redirect(url_for("plan.plan", assessment_id=assessment.id) + f"#actie-{action.id}")
+    status = 409 if conflict else 422 if form.errors else 200
+    return render_template(
+        "plan/action.html", assessment=assessment, form=form, action=action, conflict=conflict
+    ), status
+
+
+def _fill(action: PlanAction, form: ActionForm, *, recommendation_id: str | None) -> None:
+    action.title = form.title.data
+    action.domain_id = form.domain.data
+    action.owner = form.owner.data
+    action.partners = form.partners.data or ""
+    action.due = form.due.data
+    action.success = form.success.data or ""
+    action.status = ActionStatus(form.status.data).value
+    action.status_note = form.status_note.data or ""
+    action.recommendation_id = recommendation_id
+    action.updated_at = utcnow()
