@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
@@ -36,7 +37,11 @@ class ActionForm(Form):
         validators=[Length(max=COMMENT_MAX, message=f"Houd de tekst onder de {COMMENT_MAX} tekens.")],
         filters=[strip],
     )
-    status = SelectField("Stand van zaken", choices=ActionStatus.choices(), default=ActionStatus.GEPLAND.value)
+    status = SelectField(
+        "Stand van zaken",
+        choices=[SelectChoice(value, label) for value, label in ActionStatus.choices()],
+        default=ActionStatus.GEPLAND.value,
+    )
     status_note = TextAreaField(
         "Toelichting op de stand",
         validators=[Length(max=COMMENT_MAX, message=f"Houd de toelichting onder de {COMMENT_MAX} tekens.")],

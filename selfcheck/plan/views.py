@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from selfcheck import policy
 from selfcheck.check.operations import report_for
@@ -36,7 +37,7 @@ def _report(assessment):
 
 
 def _domain_choices(report):
-    return [(d.id, d.title) for d in report.questionnaire.domains]
+    return [SelectChoice(d.id, d.title) for d in report.questionnaire.domains]
 
 
 @bp.get("/checks/<int:assessment_id>/plan")
@@ -94,7 +95,7 @@ def new_action(assessment_id: int):
         action = PlanAction(assessment=assessment, updated_by_id=current_user.id)
         _fill(action, form, recommendation_id=form.recommendation.data if form.recommendation.data in advice else None)
         db.session.add(action)
-        record("plan.action_added", assessment=assessment, action=action.title)
+        record("plan.action_added", assessment=assessment, title=action.title)
         db.session.commit()
         flash(f"De actie ‘{action.title}’ staat in het plan.", "success")
         return redirect(url_for("plan.plan", assessment_id=assessment.id) + f"#actie-{action.id}")
@@ -117,12 +118,12 @@ def action(assessment_id: int, action_id: int):
         if form.version.data != action.version:
             # someone saved this action after this form was opened: keep both, let the user choose
             conflict = True
-            form.version.data = action.version
+            form.version.data, form.version.raw_data = action.version, [str(action.version)]
         else:
             was = action.status
             _fill(action, form, recommendation_id=action.recommendation_id)
             action.updated_by_id = current_user.id
-            detail = {"action": action.title}
+            detail = {"title": action.title}
             if action.status != was:
                 detail["status"] = action.status
             record("plan.action_changed", assessment=assessment, **detail)

@@ -1,0 +1,199 @@
+"""The action plan: made from a definitive check's advice, followed through the year, read by all
+who see the check and changed only by the gemeente's beleidsmedewerkers."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from selfcheck.check.operations import report_for
+from selfcheck.core.plan import is_overdue, not_yet_planned, progress
+from selfcheck.extensions import db
+from selfcheck.models import AuditEvent, PlanAction
+from selfcheck.plan.views import today
+from tests.answers import like
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def checks(app, make_gemeente, make_user, make_assessment, questionnaire):
+    breda, utrecht = make_gemeente("GM0758", "Breda"), make_gemeente("GM0344", "Utrecht")
+    people = {
+        "beleid": make_user("beleidsmedewerker", breda),
+        "inkoop": make_user("inkoper", breda),
+        "utrecht": make_user("beleidsmedewerker", utrecht),
+        "adviseur": make_user("adviseur"),
+    }
+    answers = {q.id: (like(q, "deels"), "") for q in questionnaire.questions}
+    definitive = make_assessment(breda, people["beleid"], year=2025, answers=answers, submitted=True)
+    draft = make_assessment(breda, people["beleid"], year=2026, answers=answers)
+    other = make_assessment(utrecht, people["utrecht"], year=2025, answers=answers, submitted=True)
+    return definitive, draft, other, people
+
+
+def _add(browser, check, **fields):
+    data = {"title": "Aandachtsfunctionaris in elk wijkteam", "domain": "regie", "owner": "Beleidsadviseur jeugd"}
+    data.update(fields)
+    return browser.submit(f"/checks/{check.id}/plan/acties/nieuw", data)
+
+
+def test_an_action_made_from_a_recommendation_lands_in_the_plan_and_the_audit_trail(app, browser, checks):
+    definitive, _draft, _other, people = checks
+    report = report_for(app.extensions["questionnaire_store"], definitive)
+    advice = report.advice[0].recommendation
+    browser.login(people["beleid"].email)
+    page = browser.get(f"/checks/{definitive.id}/plan").get_data(as_text=True)
+    assert "Er staan nog geen acties in het plan." in page
+    assert f"advies={advice.id}" in page  # offered as a suggestion
+    form = browser.get(f"/checks/{definitive.id}/plan/acties/nieuw?advies={advice.id}").get_data(as_text=True)
+    assert f'value="{advice.title}"' in form or advice.title in form
+    response = _add(
+        browser,
+        definitive,
+        title=advice.title,
+        domain=advice.domain_id,
+        recommendation=advice.id,
+        partners="Wijkteam, GGZ-aanbieder",
+        due="2027-06-30",
+        success="Elk wijkteam heeft een aanspreekpunt.",
+    )
+    assert response.status_code == 302
+    action = db.session.scalars(select(PlanAction)).one()
+    assert (action.recommendation_id, action.owner, action.due, action.status) == (
+        advice.id,
+        "Beleidsadviseur jeugd",
+        date(2027, 6, 30),
+        "gepland",
+    )
+    page = browser.get(f"/checks/{definitive.id}/plan").get_data(as_text=True)
+    assert "30 juni 2027" in page and "Wijkteam, GGZ-aanbieder" in page
+    assert f"advies={advice.id}" not in page  # no longer a suggestion
+    assert "1 actie: 1 gepland, 0 bezig, 0 gereed." in page
+    events = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("plan.%"))).all()
+    assert events == ["plan.action_added"]
+
+
+def test_a_hand_made_action_with_missing_fields_gets_dutch_errors_and_keeps_what_was_typed(browser, checks):
+    definitive, _draft, _other, people = checks
+    browser.login(people["beleid"].email)
+    response = _add(browser, definitive, owner="", due="morgen", partners="Het CJG")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Vul in wie de actie trekt" in page and "Ongeldige datum" in page
+    assert 'value="Het CJG"' in page and 'value="Aandachtsfunctionaris in elk wijkteam"' in page
+    assert db.session.scalars(select(PlanAction)).all() == []
+    assert _add(browser, definitive, due="31-12-2027").status_code == 302  # the Dutch way of writing a date too
+    assert db.session.scalars(select(PlanAction.due)).one() == date(2027, 12, 31)
+
+
+def test_status_changes_and_overdue_actions_show_on_the_plan(browser, checks):
+    definitive, _draft, _other, people = checks
+    browser.login(people["beleid"].email)
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    _add(browser, definitive, title="Late actie", due=yesterday)
+    _add(browser, definitive, title="Klaar", due=yesterday)
+    late, done = db.session.scalars(select(PlanAction).order_by(PlanAction.id)).all()
+    url = f"/checks/{definitive.id}/plan/acties/{done.id}"
+    response = browser.submit(
+        url,
+        {
+            "title": "Klaar",
+            "domain": "regie",
+            "owner": "Wethouder",
+            "due": yesterday,
+            "status": "gereed",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    page = browser.get(f"/checks/{definitive.id}/plan").get_data(as_text=True)
+    assert "2 acties: 1 gepland, 0 bezig, 1 gereed." in page
+    assert "50% van de lopende en afgeronde acties is gereed." in page
+    assert "1 actie is over de datum." in page
+    assert page.count("(over de datum)") == 1
+    late_item = page.split(f'id="actie-{late.id}"')[1].split("</li>")[0]
+    assert "(over de datum)" in late_item
+    changed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.action_changed")).one()
+    assert changed.detail == {"title": "Klaar", "status": "gereed"}
+
+
+def test_a_second_editor_is_told_and_loses_nothing(browser, checks):
+    definitive, _draft, _other, people = checks
+    browser.login(people["beleid"].email)
+    _add(browser, definitive)
+    action = db.session.scalars(select(PlanAction)).one()
+    url = f"/checks/{definitive.id}/plan/acties/{action.id}"
+    base = {"title": action.title, "domain": "regie", "owner": "Beleidsadviseur jeugd", "version": "1"}
+    assert browser.submit(url, {**base, "status": "bezig"}).status_code == 302
+    # a form opened on version 1, saved after the change above
+    response = browser.submit(url, {**base, "status": "gestopt", "status_note": "Geen budget in 2027."})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Iemand anders heeft deze actie intussen gewijzigd" in page and "Geen budget in 2027." in page
+    db.session.expire_all()
+    assert db.session.get(PlanAction, action.id).status == "bezig"
+    assert csrf_token(page)  # the form is there to save again, now on the current version
+    assert 'value="2"' in page
+
+
+def test_focus_domains_are_saved(browser, checks):
+    definitive, *_, people = checks
+    browser.login(people["beleid"].email)
+    response = browser.submit(f"/checks/{definitive.id}/plan/focus", {"domains": ["regie", "inkoop"]})
+    assert response.status_code == 302
+    assert sorted(f.domain_id for f in definitive.focus) == ["inkoop", "regie"]
+    assert browser.submit(f"/checks/{definitive.id}/plan/focus", {"domains": ["bestaat-niet"]}).status_code == 302
+    assert sorted(f.domain_id for f in definitive.focus) == ["inkoop", "regie"]  # refused, kept
+
+
+def test_who_may_read_and_who_may_change_the_plan(browser, checks):
+    definitive, draft, other, people = checks
+    browser.login(people["beleid"].email)
+    _add(browser, definitive)
+    action = db.session.scalars(select(PlanAction)).one()
+    assert browser.get(f"/checks/{other.id}/plan").status_code == 404  # another gemeente's plan
+    assert browser.get(f"/checks/{other.id}/plan/acties/{action.id}").status_code == 404
+    assert _add(browser, draft).status_code == 409  # a draft has no plan yet
+    assert "maak hem eerst definitief" in browser.get(f"/checks/{draft.id}/plan").get_data(as_text=True)
+    browser.logout()
+    for reader in ("inkoop", "adviseur"):
+        browser.login(people[reader].email)
+        page = browser.get(f"/checks/{definitive.id}/plan").get_data(as_text=True)
+        assert action.title in page and "Wijzigen" not in page and "Eigen actie toevoegen" not in page
+        assert browser.get(f"/checks/{definitive.id}/plan/acties/nieuw").status_code == 403
+        assert browser.get(f"/checks/{definitive.id}/plan/acties/{action.id}").status_code == 403
+        browser.logout()
+
+
+def test_a_get_changes_nothing_and_a_post_needs_its_csrf_token(client, browser, checks):
+    definitive, *_, people = checks
+    browser.login(people["beleid"].email)
+    report_id = report_for(client.application.extensions["questionnaire_store"], definitive).advice[0]
+    assert (
+        browser.get(f"/checks/{definitive.id}/plan/acties/nieuw?advies={report_id.recommendation.id}").status_code
+        == 200
+    )
+    assert db.session.scalars(select(PlanAction)).all() == []
+    response = client.post(
+        f"/checks/{definitive.id}/plan/acties/nieuw", data={"title": "x", "domain": "regie", "owner": "y"}
+    )
+    assert response.status_code == 400
+    assert db.session.scalars(select(PlanAction)).all() == []
+
+
+def test_overdue_and_progress_rules():
+    day = date(2027, 3, 1)
+    assert is_overdue("gepland", date(2027, 2, 28), day)
+    assert not is_overdue("gepland", day, day)  # due today is still on time
+    assert not is_overdue("gereed", date(2020, 1, 1), day) and not is_overdue("gestopt", date(2020, 1, 1), day)
+    assert not is_overdue("bezig", None, day)
+    counted = progress([("gepland", date(2027, 1, 1)), ("bezig", None), ("gereed", None), ("gestopt", None)], day)
+    assert (counted.total, counted.overdue, counted.done_share) == (4, 1, 33)
+    assert progress([], day).done_share is None
+
+
+def test_advice_not_yet_planned_keeps_the_report_order(app, checks):
+    definitive, *_ = checks
+    advice = report_for(app.extensions["questionnaire_store"], definitive).advice
+    rest = not_yet_planned(advice, [advice[1].recommendation.id])
+    assert [a.recommendation.id for a in rest] == [a.recommendation.id for a in advice if a is not advice[1]]
