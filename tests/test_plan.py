@@ -197,3 +197,71 @@ def test_advice_not_yet_planned_keeps_the_report_order(app, checks):
     advice = report_for(app.extensions["questionnaire_store"], definitive).advice
     rest = not_yet_planned(advice, [advice[1].recommendation.id])
     assert [a.recommendation.id for a in rest] == [a.recommendation.id for a in advice if a is not advice[1]]
+
+
+def _generated_plans(make_gemeente, make_user, make_assessment, questionnaire, count=12, seed=7):
+    """`count` gemeenten with a definitive 2025 check and a plan of random actions; a draft's
+    actions (which advisers must not count) on top."""
+    import random
+
+    rng = random.Random(seed)
+    domains = [d.id for d in questionnaire.domains]
+    statuses = ["gepland", "bezig", "gereed", "gestopt"]
+    answers = {q.id: (like(q, "deels"), "") for q in questionnaire.questions}
+    made = []
+    for number in range(count):
+        gemeente = make_gemeente(f"GM{1000 + number}", f"Gemeente {number:02d}")
+        user = make_user("beleidsmedewerker", gemeente)
+        check = make_assessment(gemeente, user, year=2025, answers=answers, submitted=True)
+        for _ in range(rng.randint(0, 6)):
+            due = date(2026, 1, 1) + timedelta(days=rng.randint(0, 700)) if rng.random() < 0.8 else None
+            action = PlanAction(
+                assessment=check,
+                domain_id=rng.choice(domains),
+                title="Actie",
+                owner="Iemand",
+                status=rng.choice(statuses),
+                due=due,
+            )
+            db.session.add(action)
+            made.append((gemeente.name, action))
+        if number == 0:
+            draft = make_assessment(gemeente, user, year=2026, answers=answers)
+            db.session.add(
+                PlanAction(assessment=draft, domain_id=domains[0], title="Concept", owner="X", status="gepland")
+            )
+    db.session.commit()
+    return made
+
+
+def test_advisers_plan_figures_are_counted_in_sql_and_match_the_rules(
+    app, make_gemeente, make_user, make_assessment, questionnaire
+):
+    from selfcheck.plan import queries
+
+    made = _generated_plans(make_gemeente, make_user, make_assessment, questionnaire)
+    day = date(2026, 9, 1)
+    by_domain = queries.national_by_domain(day, 2025)
+    for domain in questionnaire.domains:
+        expected = progress([(a.status, a.due) for _, a in made if a.domain_id == domain.id], day)
+        assert by_domain.get(domain.id, progress([], day)) == expected, domain.id
+    plans = {p.gemeente: p.progress for p in queries.per_gemeente(day, 2025)}
+    for name in {name for name, _ in made}:
+        assert plans[name] == progress([(a.status, a.due) for n, a in made if n == name], day)
+    overdue = [p.progress.overdue for p in queries.per_gemeente(day, 2025)]
+    assert overdue == sorted(overdue, reverse=True)  # most overdue first
+    assert queries.plan_years() == [2025]  # the draft's plan does not count
+    assert sum(p.total for p in by_domain.values()) == len(made)
+
+
+def test_the_advisers_plan_page(browser, make_gemeente, make_user, make_assessment, questionnaire):
+    _generated_plans(make_gemeente, make_user, make_assessment, questionnaire, count=3)
+    adviser = make_user("adviseur")
+    beleid = make_user("beleidsmedewerker", make_gemeente("GM0758", "Breda"))
+    browser.login(beleid.email)
+    assert browser.get("/adviseur/plannen").status_code == 403
+    browser.logout()
+    browser.login(adviser.email)
+    page = browser.get("/adviseur/plannen").get_data(as_text=True)
+    assert "Acties per domein, 2025" in page and "Gemeente 00" in page
+    assert browser.get("/adviseur/plannen?jaar=1999").status_code == 200  # an unknown year: the latest

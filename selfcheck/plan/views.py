@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -19,6 +19,7 @@ from selfcheck.core.plan import is_overdue, not_yet_planned, progress
 from selfcheck.enums import ActionStatus
 from selfcheck.extensions import db
 from selfcheck.models import PlanAction, PlanFocus, utcnow
+from selfcheck.plan import queries
 from selfcheck.plan.forms import ActionForm, FocusForm
 from selfcheck.web.audit import record
 
@@ -147,3 +148,22 @@ def _fill(action: PlanAction, form: ActionForm, *, recommendation_id: str | None
     action.status_note = form.status_note.data or ""
     action.recommendation_id = recommendation_id
     action.updated_at = utcnow()
+
+
+@bp.get("/adviseur/plannen")
+@login_required
+def advisers():
+    """Every gemeente's plan of one year: per domain nationally, and per gemeente, overdue first."""
+    if not policy.uses_adviser_pages(current_user):
+        abort(403)
+    years = queries.plan_years()
+    year = request.args.get("jaar", type=int)
+    year = year if year in years else (years[0] if years else None)
+    return render_template(
+        "plan/advisers.html",
+        years=years,
+        year=year,
+        questionnaire=current_app.extensions["questionnaire_store"].current,
+        by_domain=queries.national_by_domain(today(), year) if year else {},
+        plans=queries.per_gemeente(today(), year) if year else [],
+    )
