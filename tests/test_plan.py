@@ -265,3 +265,37 @@ def test_the_advisers_plan_page(browser, make_gemeente, make_user, make_assessme
     page = browser.get("/adviseur/plannen").get_data(as_text=True)
     assert "Acties per domein, 2025" in page and "Gemeente 00" in page
     assert browser.get("/adviseur/plannen?jaar=1999").status_code == 200  # an unknown year: the latest
+
+
+def test_next_years_plan_follows_up_last_years_actions(app, browser, checks, make_assessment, questionnaire):
+    definitive, draft, _other, people = checks
+    store = app.extensions["questionnaire_store"]
+    advice = report_for(store, definitive).advice
+    browser.login(people["beleid"].email)
+    _add(browser, definitive, title=advice[0].recommendation.title, recommendation=advice[0].recommendation.id)
+    _add(browser, definitive, title="Eigen actie")
+    _add(browser, definitive, title="Afgerond")
+    first, own, finished = db.session.scalars(select(PlanAction).order_by(PlanAction.id)).all()
+    finished.status = "gereed"
+    db.session.commit()
+    # 2026: everything in place, so the gap of the first action closed
+    best = {q.id: (next(o.value for o in q.options if o.score == q.max_score), "") for q in questionnaire.questions}
+    from selfcheck.check.operations import submit_assessment
+    from selfcheck.check.store import save_answers
+
+    save_answers(draft, people["beleid"], best)
+    submit_assessment(draft, people["beleid"])
+    db.session.commit()
+    assert advice[0].recommendation.id not in {a.recommendation.id for a in report_for(store, draft).advice}
+    page = browser.get(f"/checks/{draft.id}/plan").get_data(as_text=True)
+    section = page.split('id="vorig-jaar"')[1]
+    assert "Het plan van 2025" in page
+    assert section.count("Het tekort is opgelost") == 1
+    assert section.count("Deze actie loopt nog en is niet af.") == 1  # the own action; the first one closed its gap
+    response = browser.submit(f"/checks/{draft.id}/plan/overnemen", {}, form_url=f"/checks/{draft.id}/plan")
+    assert response.status_code == 302
+    carried = db.session.scalars(select(PlanAction).where(PlanAction.assessment_id == draft.id)).all()
+    assert sorted(a.carried_from_id for a in carried) == sorted([first.id, own.id])  # not the finished one
+    browser.submit(f"/checks/{draft.id}/plan/overnemen", {}, form_url=f"/checks/{draft.id}/plan")
+    assert len(db.session.scalars(select(PlanAction).where(PlanAction.assessment_id == draft.id)).all()) == 2  # once
+    assert "Overgenomen in dit plan." in browser.get(f"/checks/{draft.id}/plan").get_data(as_text=True)

@@ -61,3 +61,23 @@ def not_yet_planned(advice: Sequence[Advice], planned_ids: Iterable[str]) -> tup
     """The advice that no action of the plan was made from, in the report's order."""
     planned = set(planned_ids)
     return tuple(a for a in advice if a.recommendation.id not in planned)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Last year's action seen from this year's check: did the gap it was made for close?"""
+
+    status: str
+    gap_closed: bool | None  # None: an action of the gemeente's own, made for no recommendation
+
+    @property
+    def stalled(self) -> bool:
+        """Still open a year on, and the gap is still there (or nobody can tell)."""
+        return ActionStatus(self.status).is_open and not self.gap_closed
+
+
+def follow_up(recommendation_id: str | None, status: str, advised_now: Iterable[str]) -> FollowUp:
+    """`advised_now`: the recommendation ids this year's check gives."""
+    if recommendation_id is None:
+        return FollowUp(status, None)
+    return FollowUp(status, recommendation_id not in set(advised_now))

@@ -11,14 +11,15 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from selfcheck import policy
 from selfcheck.check.operations import report_for
-from selfcheck.core.plan import is_overdue, not_yet_planned, progress
-from selfcheck.enums import ActionStatus
+from selfcheck.core.plan import follow_up, is_overdue, not_yet_planned, progress
+from selfcheck.enums import ActionStatus, Status
 from selfcheck.extensions import db
-from selfcheck.models import PlanAction, PlanFocus, utcnow
+from selfcheck.models import Assessment, PlanAction, PlanFocus, utcnow
 from selfcheck.plan import queries
 from selfcheck.plan.forms import ActionForm, FocusForm
 from selfcheck.web.audit import record
@@ -47,6 +48,9 @@ def plan(assessment_id: int):
     assessment = policy.plan_assessment(assessment_id)
     report = _report(assessment)
     actions = assessment.actions
+    previous = _previous(assessment)
+    advised = {a.recommendation.id for a in report.advice}
+    carried = {a.carried_from_id for a in actions if a.carried_from_id}
     focus_form = FocusForm(formdata=None, domains=[f.domain_id for f in assessment.focus])
     focus_form.domains.choices = _domain_choices(report)
     return render_template(
@@ -60,7 +64,62 @@ def plan(assessment_id: int):
         overdue={a.id for a in actions if is_overdue(a.status, a.due, today())},
         suggestions=not_yet_planned(report.advice, (a.recommendation_id for a in actions if a.recommendation_id)),
         can_edit=policy.can_edit_plan(current_user, assessment),
+        previous=previous,
+        last_year=[(a, follow_up(a.recommendation_id, a.status, advised), a.id in carried) for a in previous.actions]
+        if previous
+        else [],
     )
+
+
+def _previous(assessment):
+    """The gemeente's definitive check before this one, whose plan this year's follows up."""
+    return db.session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.gemeente_id == assessment.gemeente_id,
+            Assessment.year < assessment.year,
+            Assessment.status == Status.DEFINITIEF.value,
+        )
+        .order_by(Assessment.year.desc())
+        .limit(1)
+    ).first()
+
+
+@bp.post("/checks/<int:assessment_id>/plan/overnemen")
+@login_required
+def carry_over(assessment_id: int):
+    """Last year's open actions into this year's plan, each once; what is done or stopped stays."""
+    assessment = policy.plan_assessment(assessment_id, edit=True)
+    previous = _previous(assessment)
+    carried = {a.carried_from_id for a in assessment.actions}
+    copied = [
+        PlanAction(
+            assessment=assessment,
+            carried_from_id=old.id,
+            domain_id=old.domain_id,
+            recommendation_id=old.recommendation_id,
+            title=old.title,
+            owner=old.owner,
+            partners=old.partners,
+            due=old.due,
+            success=old.success,
+            status=old.status,
+            updated_by_id=current_user.id,
+        )
+        for old in (previous.actions if previous else [])
+        if ActionStatus(old.status).is_open and old.id not in carried
+    ]
+    db.session.add_all(copied)
+    if copied:
+        record("plan.actions_carried_over", assessment=assessment, count=len(copied), year=previous.year)
+    db.session.commit()
+    flash(
+        f"{len(copied)} lopende {'actie' if len(copied) == 1 else 'acties'} van {previous.year} overgenomen."
+        if copied
+        else "Er waren geen lopende acties meer om over te nemen.",
+        "success",
+    )
+    return redirect(url_for("plan.plan", assessment_id=assessment.id) + "#vorig-jaar")
 
 
 @bp.post("/checks/<int:assessment_id>/plan/focus")

@@ -32,6 +32,7 @@ ACTIONS = {
     "plan.focus_saved": "Focus van het plan gekozen",
     "plan.action_added": "Actie aan het plan toegevoegd",
     "plan.action_changed": "Actie van het plan gewijzigd",
+    "plan.actions_carried_over": "Lopende acties van vorig jaar overgenomen",
 }
 
 
