@@ -26,10 +26,15 @@ class Gemeente(db.Model):
     province = db.Column(db.String(60), nullable=False, default="")
     jeugdregio = db.Column(db.String(120), nullable=False, default="")
     inhabitants = db.Column(db.Integer)
+    minors = db.Column(db.Integer)  # inhabitants under 18 (CBS): the report estimates KOPP/KOV children from it
+    minors_year = db.Column(db.Integer)  # the year the number of minors is from
 
     assessments = db.relationship("Assessment", back_populates="gemeente", order_by="Assessment.year.desc()")
 
-    __table_args__ = (CheckConstraint("inhabitants IS NULL OR inhabitants >= 0", name="inhabitants_positive"),)
+    __table_args__ = (
+        CheckConstraint("inhabitants IS NULL OR inhabitants >= 0", name="inhabitants_positive"),
+        CheckConstraint("minors IS NULL OR minors >= 0", name="minors_positive"),
+    )
 
 
 class User(UserMixin, db.Model):
