@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request
 from sqlalchemy import bindparam, func, select
@@ -40,9 +39,10 @@ from selfcheck.check.store import (
 )
 from selfcheck.core.questionnaire import Domain, Questionnaire
 from selfcheck.extensions import db
-from selfcheck.models import Assessment, Feedback, Response, User
+from selfcheck.models import Assessment, Feedback, Response, User, utcnow
 from selfcheck.web.audit import record
 from selfcheck.web.forms import COMMENT_MAX
+from selfcheck.web.templating import nl_time
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def autosave(page: DomainPage):
         return jsonify(reply), outcome.status
     return jsonify(
         saved=True,
-        message=f"Opgeslagen om {datetime.now().strftime('%H:%M')}",
+        message=f"Opgeslagen om {nl_time(utcnow())}",
         version=outcome.version,
         # the questions this save stored (what bench/load.py and simple clients build on) ...
         originals={original_field(qid): answer_token(*v) for qid, v in outcome.edited.items()},
@@ -373,7 +373,16 @@ def _render(page: DomainPage, states: dict[str, AnswerState], form=None, version
         form=form,
         comment_max=COMMENT_MAX,
         version=page.assessment.version if version is None else version,
+        last_saved=last_saved(page),
     )
+
+
+def last_saved(page: DomainPage):
+    """When the gemeente's answers of this check were last saved (UTC), for the save status;
+    None before the first save and on a respondent's pages (their own saves are not dated)."""
+    if page.for_respondent or page.assessment.version <= 1:
+        return None
+    return page.assessment.updated_at
 
 
 # Built once: every gemeente's domain page shows the advisers' feedback on that domain of the previous check.

@@ -158,6 +158,27 @@ def csrf_error(error):
     return refuse(400, CSRF_MESSAGE, title="Formulier verlopen")
 
 
+@bp.get("/checks/<int:assessment_id>/indienen")
+@login_required
+def confirm_submit(assessment_id: int):
+    """The confirmation step before making a check definitive: what it means, what is still open,
+    and the button that does it (a POST to `submit`). Shows; changes nothing."""
+    assessment = policy.visible_assessment(assessment_id, edit=True)
+    if assessment.submitted:
+        flash("Deze check is al definitief.", "info")
+        return redirect(url_for("check.results", assessment_id=assessment.id))
+    report = report_for(_store(), assessment)
+    waiting = [r for r in assessment.responses if r.is_respondent and r.submitted_at is None]
+    return render_template(
+        "check/submit.html",
+        assessment=assessment,
+        report=report,
+        steps=_steps(assessment, report.questionnaire),
+        open_questions=report.result.total - report.result.answered,
+        waiting_respondents=len(waiting),
+    )
+
+
 @bp.post("/checks/<int:assessment_id>/indienen")
 @login_required
 def submit(assessment_id: int):

@@ -19,10 +19,18 @@
   let again = false;      // changes came in while saving
   let notice = "";        // said once, with the next confirmed save
 
+  // The visible status (in a bar that stays in view) changes with every step of a save; screen
+  // readers hear only the outcome, once per save, through a separate polite live region, so
+  // typing is never interrupted by "not saved yet" announcements.
+  const announcer = form.querySelector("[data-save-announce]");
   const show = (text, state) => {
+    if (status.textContent === text && status.dataset.state === state) return;
     status.textContent = text;
     status.dataset.state = state;
+    if (announcer && (state === "saved" || state === "error")) announcer.textContent = text;
   };
+  const hint = status.querySelector("[data-save-hint]");
+  if (hint) hint.textContent = "Uw antwoorden worden automatisch opgeslagen.";
 
   // --- the answers on the page ---------------------------------------------------------------
 
