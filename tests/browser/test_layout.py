@@ -64,7 +64,9 @@ def ids(live_server, live_folder) -> dict[str, int]:
         gemeenten = dict(db.execute("SELECT name, id FROM gemeente"))
         checks = {
             (gemeente, year): id
-            for id, gemeente, year in db.execute("SELECT a.id, g.name, a.year FROM assessment a JOIN gemeente g ON g.id = a.gemeente_id")
+            for id, gemeente, year in db.execute(
+                "SELECT a.id, g.name, a.year FROM assessment a JOIN gemeente g ON g.id = a.gemeente_id"
+            )
         }
         (breda_user,) = db.execute("SELECT id FROM user WHERE email = ?", (BREDA,)).fetchone()
     return {
@@ -142,7 +144,7 @@ def test_every_page_is_valid_html(chromium, live_server, sessions, ids, tmp_path
     assert CHROMIUM
     pages = {}
     for name in PAGES:
-        context, page, response = _open(chromium, live_server, sessions, ids, name, "laptop")
+        context, _page, response = _open(chromium, live_server, sessions, ids, name, "laptop")
         pages[name] = response.text()  # the HTML as the server sent it, before any script ran
         context.close()
     errors = html_errors(pages, tmp_path)
