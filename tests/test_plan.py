@@ -299,3 +299,18 @@ def test_next_years_plan_follows_up_last_years_actions(app, browser, checks, mak
     browser.submit(f"/checks/{draft.id}/plan/overnemen", {}, form_url=f"/checks/{draft.id}/plan")
     assert len(db.session.scalars(select(PlanAction).where(PlanAction.assessment_id == draft.id)).all()) == 2  # once
     assert "Overgenomen in dit plan." in browser.get(f"/checks/{draft.id}/plan").get_data(as_text=True)
+
+
+def test_the_report_prints_the_plan_and_a_change_to_it_renders_a_new_report(browser, checks):
+    from tests.test_web_report import pdf_text
+
+    definitive, *_, people = checks
+    browser.login(people["beleid"].email)
+    browser.submit(f"/checks/{definitive.id}/plan/focus", {"domains": ["regie"]})
+    before = " ".join(" ".join(pdf_text(browser.get(f"/checks/{definitive.id}/rapport.pdf").data)).split())
+    assert "nog geen acties vastgelegd" in before
+    _add(browser, definitive, title="Aandachtsfunctionaris in elk wijkteam", partners="GGD", due="2027-03-01")
+    after = " ".join(" ".join(pdf_text(browser.get(f"/checks/{definitive.id}/rapport.pdf").data)).split())
+    assert "1 actie in het plan van de gemeente: 1 gepland, 0 bezig, 0 gereed." in after
+    assert "Aandachtsfunctionaris in elk wijkteam" in after and "Met: GGD" in after
+    assert "1 maart 2027" in after and "Beleidsadviseur jeugd" in after

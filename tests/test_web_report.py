@@ -66,7 +66,8 @@ def test_report_content(browser, breda, app):
     for _qid, answered in report.answers.items():
         if answered.comment:
             assert answered.comment in flat
-    assert "Actieplan" in text and "Eigenaar" in text and "Termijn" in text
+    assert "Plan van aanpak" in text and "nog geen acties vastgelegd" in flat  # no actions yet
+    assert report.start_package[0].recommendation.title in flat.split("Plan van aanpak")[-1]
     assert "Bijlage: eisen voor inkoop en subsidie" in text
     assert "Kindcheck" in text
     assert all("Pagina" in page for page in pages[1:])

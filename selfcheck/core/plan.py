@@ -81,3 +81,31 @@ def follow_up(recommendation_id: str | None, status: str, advised_now: Iterable[
     if recommendation_id is None:
         return FollowUp(status, None)
     return FollowUp(status, recommendation_id not in set(advised_now))
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """An action as the report prints it."""
+
+    title: str
+    domain_id: str
+    owner: str
+    partners: str
+    due: date | None
+    status: str
+    status_note: str
+    success: str
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return ActionStatus(self.status).label
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A check's plan as plain values: its focus domains, its actions and how far they are."""
+
+    focus: tuple[str, ...]
+    actions: tuple[PlannedAction, ...]
+    progress: Progress

@@ -6,9 +6,6 @@ change is recorded in the audit trail; two people changing one action never over
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -16,22 +13,48 @@ from wtforms.fields.choices import SelectChoice
 
 from selfcheck import policy
 from selfcheck.check.operations import report_for
-from selfcheck.core.plan import follow_up, is_overdue, not_yet_planned, progress
+from selfcheck.core.plan import Plan, PlannedAction, follow_up, is_overdue, not_yet_planned, progress
 from selfcheck.enums import ActionStatus, Status
 from selfcheck.extensions import db
 from selfcheck.models import Assessment, PlanAction, PlanFocus, utcnow
 from selfcheck.plan import queries
 from selfcheck.plan.forms import ActionForm, FocusForm
 from selfcheck.web.audit import record
+from selfcheck.web.templating import today  # deadlines are Dutch calendar days
 
 bp = Blueprint("plan", __name__)
 
-# Deadlines are calendar days in the Netherlands, whatever the server's clock says.
-NL = ZoneInfo("Europe/Amsterdam")
+
+def plan_for(assessment) -> Plan:
+    """The plan of a check as plain values, for the report and the Word files."""
+    day = today()
+    actions = tuple(
+        PlannedAction(
+            title=a.title,
+            domain_id=a.domain_id,
+            owner=a.owner,
+            partners=a.partners,
+            due=a.due,
+            status=a.status,
+            status_note=a.status_note,
+            success=a.success,
+            overdue=is_overdue(a.status, a.due, day),
+        )
+        for a in assessment.actions
+    )
+    return Plan(
+        focus=tuple(f.domain_id for f in assessment.focus),
+        actions=actions,
+        progress=progress(((a.status, a.due) for a in actions), day),
+    )
 
 
-def today():
-    return datetime.now(NL).date()
+def plan_stamp(assessment) -> str:
+    """What of the plan shapes a report: changes with every saved action and focus."""
+    return "|".join(
+        [",".join(sorted(f.domain_id for f in assessment.focus)), str(today())]
+        + [f"{a.id}:{a.version}" for a in assessment.actions]
+    )
 
 
 def _report(assessment):

@@ -17,6 +17,7 @@ from selfcheck import policy
 from selfcheck.check.operations import report_for
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
+from selfcheck.plan.views import plan_for, plan_stamp
 from selfcheck.web.audit import record
 
 bp = Blueprint("report", __name__)
@@ -34,6 +35,7 @@ RENDER_INPUTS = (
     "selfcheck/core/*.py",
     "selfcheck/web/templating.py",
     "selfcheck/reports/*.py",
+    "selfcheck/plan/*.py",
 )
 
 
@@ -66,6 +68,7 @@ class ReportCache:
             assessment.status,
             assessment.questionnaire_fingerprint,
             assessment.gemeente.name,
+            plan_stamp(assessment),
             self.version,
         )
         return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
@@ -98,6 +101,7 @@ def report_html(assessment: Assessment, kind: str) -> str:
     return render_template(
         KINDS[kind][0],
         report=report,
+        plan=plan_for(assessment),
         report_date=assessment.submitted_at or assessment.updated_at,
         chart_data_url="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
         chart_alt=alt,
