@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from html import escape
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_respondents_answer_independently_within_their_domains(owner_setup, brow
     assert answer_values(assessment) == {}  # the gemeente's own answers are untouched
     # a respondent cannot reach the gemeente's pages
     assert bram.get(f"/checks/{assessment.id}").status_code == 302
-    bram.submit("/respondent/indienen", {}, form_url="/respondent")
+    bram.submit("/respondent/indienen", {})
     assert answer(bram, 1, first, ["deels"] * 8).status_code == 409  # submitted: frozen
 
 
@@ -106,13 +107,21 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
     answer(anna, 1, domain, ["deels", "vastgelegd", "geevalueerd"] + ["nee"] * 8, "Beleid ziet het zo")
     answer(bram, 1, domain, ["deels", "deels", "nee"] + ["nee"] * 8)
     page = browser.get(f"/checks/{assessment.id}/consensus").get_data(as_text=True)
-    order = re.findall(r'<section class="question" id="v-([a-z0-9_]+)"', page)
-    assert order[:2] == [domain.questions[2].id, domain.questions[1].id]
+    # a worklist in the questionnaire's order, numbered as the overview numbers them
+    order = re.findall(r'<li class="consensus-item" id="vraag-([a-z0-9_]+)"', page)
+    assert order == [q.id for q in questionnaire.questions]
     second, third = domain.questions[1], domain.questions[2]
-    little = round(100 * (second.points[like(second, "vastgelegd")] - second.points[like(second, "deels")]))
-    big = round(100 * (third.points[like(third, "geevalueerd")] - third.points["nee"]))
-    assert 0 < little < big
-    assert f"Verschil: {big}%" in page and f"Verschil: {little}%" in page and "Beleid ziet het zo" in page
+    assert f'<span class="q-number">1.3</span> {escape(third.text)}' in page
+    little = second.points[like(second, "vastgelegd")] - second.points[like(second, "deels")]
+    assert 0 < little < third.points[like(third, "geevalueerd")] - third.points[like(third, "nee")]
+    # the difference in words, not as a percentage of the scale
+    low, high = third.option(like(third, "nee")).label, third.option(like(third, "geevalueerd")).label
+    assert escape(f"De antwoorden liggen ver uit elkaar: van ‘{low}’ tot ‘{high}’.") in page
+    assert "Verschil:" not in page and "van de schaal" not in page
+    apart = page[page.index('id="verst-uiteen"') : page.index('class="consensus-domain"')]
+    assert f"#vraag-{third.id}" in apart  # and the widest gaps are listed at the top
+    assert "Beleid ziet het zo" in page
+    assert f"0 van {len(questionnaire.questions)} vragen gekozen" in page
 
     target = domain.questions[2]
     response = browser.submit(
@@ -121,6 +130,7 @@ def test_consensus_ranks_disagreement_and_keeps_the_dissent(owner_setup, browser
         form_url=f"/checks/{assessment.id}/consensus",
     )
     assert response.status_code == 302
+    assert response.headers["Location"] == f"/checks/{assessment.id}/consensus#vraag-{target.id}"
     final = (
         db.session.query(Answer)
         .join(Response)
@@ -384,7 +394,7 @@ def test_the_links_expiry_ends_the_open_session(owner_setup, browser):
 def test_a_submitted_respondents_link_starts_nothing(owner_setup, browser):
     app, _, _, assessment = owner_setup
     link, person, _ = _session_of(app, browser, assessment)
-    person.submit("/respondent/indienen", {}, form_url="/respondent")
+    person.submit("/respondent/indienen", {})
     again = Browser(app.test_client())
     landing = again.get(link)
     assert landing.status_code == 409 and "al ingediend" in landing.get_data(as_text=True)
@@ -462,3 +472,215 @@ def test_concurrent_consensus_decisions_never_answer_500(owner_setup, browser, q
         for thread in threads:
             thread.join()
     assert statuses and set(statuses) <= {302, 409}, statuses
+
+
+# --- the consensus worklist: saving in place, the redirect, errors, access --------------------------
+
+JSON = {"Accept": "application/json"}
+
+
+def _token(browser, url):
+    html = browser.client.get(url, follow_redirects=True).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def _decide(browser, assessment, question, data, headers=None, token=True):
+    page = f"/checks/{assessment.id}/consensus"
+    if token:
+        data = {"csrf_token": _token(browser, page), **data}
+    return browser.client.post(f"{page}/{question.id}", data=data, headers=headers or {})
+
+
+def _final(question):
+    return (
+        db.session.query(Answer)
+        .join(Response)
+        .filter(Response.perspective.is_(None), Answer.question_id == question.id)
+        .one_or_none()
+    )
+
+
+def test_a_decision_sent_by_script_is_answered_in_json(owner_setup, browser, questionnaire):
+    _, _, _, assessment = owner_setup
+    first, second = questionnaire.domains[0].questions[:2]
+    total = len(questionnaire.questions)
+    saved = _decide(browser, assessment, first, {"value": like(first, "deels"), "reason": "Zo is het"}, JSON)
+    assert saved.status_code == 200 and saved.is_json
+    body = saved.json
+    label = first.option(like(first, "deels")).label
+    assert body["saved"] is True and body["message"] == f"Opgeslagen: het antwoord van de gemeente is ‘{label}’."
+    assert (body["answer"], body["reason"]) == (label, "Zo is het")
+    assert body["progress"] == {"chosen": 1, "total": total, "text": f"1 van {total} vragen gekozen"}
+    assert body["domain"] == {
+        "id": questionnaire.domains[0].id,
+        "chosen": 1,
+        "total": len(questionnaire.domains[0].questions),
+    }
+    assert body["next"] == {"href": f"#vraag-{second.id}", "text": "Volgende open vraag: 1.2"}
+    assert (_final(first).value, _final(first).reason) == (like(first, "deels"), "Zo is het")
+
+    page = browser.get(f"/checks/{assessment.id}/consensus").get_data(as_text=True)
+    item = page[page.index(f'id="vraag-{first.id}"') : page.index(f'id="vraag-{second.id}"')]
+    assert ">Gekozen<" in item and f"1 van {total} vragen gekozen" in page
+    assert ">Nog te kiezen<" in page[page.index(f'id="vraag-{second.id}"') :]
+
+
+def test_a_refused_decision_by_script_is_json_in_dutch_and_stores_nothing(owner_setup, browser, questionnaire):
+    _, _, _, assessment = owner_setup
+    question = questionnaire.domains[0].questions[0]
+    for data, status, words in (
+        ({"value": ""}, 422, "kies een van de antwoorden"),
+        ({"value": "bestaat-niet"}, 422, "kies een van de antwoorden"),
+        ({"value": question.options[0].value, "reason": "x" * 4001}, 422, "toelichting korter"),
+    ):
+        refused = _decide(browser, assessment, question, data, JSON)
+        assert refused.status_code == status and refused.is_json, data
+        assert refused.json["saved"] is False and words in refused.json["message"]
+    missing = browser.client.post(
+        f"/checks/{assessment.id}/consensus/{question.id}", data={"value": question.options[0].value}, headers=JSON
+    )
+    assert missing.status_code == 400 and missing.is_json and "beveiligingscode" in missing.json["message"]
+    assert _final(question) is None
+
+
+def test_without_javascript_a_decision_redirects_to_its_question_with_a_confirmation(
+    owner_setup, browser, questionnaire
+):
+    _, _, _, assessment = owner_setup
+    first, second = questionnaire.domains[0].questions[:2]
+    url = f"/checks/{assessment.id}/consensus"
+    response = _decide(browser, assessment, first, {"value": like(first, "vastgelegd")})
+    assert response.status_code == 302 and response.headers["Location"] == f"{url}#vraag-{first.id}"
+    page = browser.get(url).get_data(as_text=True)
+    item = page[page.index(f'id="vraag-{first.id}"') : page.index(f'id="vraag-{second.id}"')]
+    label = escape(first.option(like(first, "vastgelegd")).label)
+    assert f"Opgeslagen: het antwoord van de gemeente is ‘{label}’." in item
+    assert f'href="#vraag-{second.id}">Volgende open vraag: 1.2<' in item
+    assert "Opgeslagen:" not in browser.get(url).get_data(as_text=True)  # said once
+
+
+def test_without_javascript_a_refused_decision_shows_the_form_again_with_what_was_typed(
+    owner_setup, browser, questionnaire
+):
+    _, _, _, assessment = owner_setup
+    question = questionnaire.domains[0].questions[0]
+    refused = _decide(browser, assessment, question, {"value": "", "reason": "Mijn <b>uitleg</b>"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'role="alert"' in page
+    assert f'href="#vraag-{question.id}-value">Vraag 1.1: Niet opgeslagen: kies een van de antwoorden.' in page
+    assert "Mijn &lt;b&gt;uitleg&lt;/b&gt;</textarea>" in page  # kept, and escaped
+    # an expired form: the page again, the reason still there
+    expired = _decide(
+        browser, assessment, question, {"value": question.options[0].value, "reason": "Bewaard"}, token=False
+    )
+    assert expired.status_code == 400 and "Bewaard</textarea>" in expired.get_data(as_text=True)
+    assert _final(question) is None
+
+
+def test_a_definitive_check_takes_no_decision(owner_setup, browser, questionnaire):
+    _, _, _, assessment = owner_setup
+    question = questionnaire.domains[0].questions[0]
+    token = _token(browser, f"/checks/{assessment.id}/consensus")
+    assessment.status = "definitief"
+    db.session.commit()
+    page = browser.get(f"/checks/{assessment.id}/consensus").get_data(as_text=True)
+    assert "data-consensus-form" not in page  # read-only: no forms
+    data = {"csrf_token": token, "value": question.options[0].value}
+    url = f"/checks/{assessment.id}/consensus/{question.id}"
+    refused = browser.client.post(url, data=data, headers=JSON)
+    assert refused.status_code == 409 and "definitief" in refused.json["message"]
+    assert browser.client.post(url, data=data).status_code == 409
+    assert _final(question) is None
+
+
+def test_the_consensus_is_for_the_gemeentes_beleidsmedewerkers_only(
+    owner_setup, browser, questionnaire, make_gemeente, make_user, app
+):
+    _, gemeente, _, assessment = owner_setup
+    question = questionnaire.domains[0].questions[0]
+    url = f"/checks/{assessment.id}/consensus"
+    data = {"value": question.options[0].value}
+    other = Browser(app.test_client())
+    other.login(make_user("beleidsmedewerker", make_gemeente("GM0344", "Utrecht")).email)
+    token = _token(other, "/")
+    assert other.get(url).status_code == 404
+    assert other.client.post(f"{url}/{question.id}", data={**data, "csrf_token": token}).status_code == 404
+    buyer = Browser(app.test_client())
+    buyer.login(make_user("inkoper", gemeente).email)
+    token = _token(buyer, "/")
+    assert buyer.get(url).status_code == 403  # an inkoper reads the check, but settles nothing
+    refused = buyer.client.post(f"{url}/{question.id}", data={**data, "csrf_token": token}, headers=JSON)
+    assert refused.status_code == 403 and refused.is_json and refused.json["saved"] is False
+    assert buyer.client.post(f"{url}/{question.id}", data={**data, "csrf_token": token}).status_code == 403
+    assert (
+        browser.client.post(f"{url}/bestaat-niet", data={**data, "csrf_token": _token(browser, url)}).status_code == 404
+    )
+    assert _final(question) is None
+
+
+def test_erasing_a_respondent_asks_first_and_a_get_changes_nothing(owner_setup, browser, make_gemeente, make_user, app):
+    _, gemeente, _, assessment = owner_setup
+    invite(browser, assessment, "Petra", "ketenpartner")
+    response = db.session.query(Response).filter_by(name="Petra").one()
+    manage = browser.get(f"/checks/{assessment.id}/respondenten").get_data(as_text=True)
+    confirm_url = f"/checks/{assessment.id}/respondenten/{response.id}/wissen"
+    assert f'href="{confirm_url}"' in manage  # a link to the question, not a button that erases
+    confirm = browser.get(confirm_url)
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Dit kunt u niet ongedaan maken." in page
+    assert "Ja, naam en e-mailadres wissen" in page and "Annuleren" in page and f'action="{confirm_url}"' in page
+    db.session.expire_all()
+    assert db.session.get(Response, response.id).email == "petra@partner.nl"  # the GET changed nothing
+    for who in ("inkoper", "other"):
+        person = Browser(app.test_client())
+        if who == "inkoper":
+            person.login(make_user("inkoper", gemeente).email)
+        else:
+            person.login(make_user("beleidsmedewerker", make_gemeente("GM0344", "Utrecht")).email)
+        assert person.get(confirm_url).status_code in (403, 404), who
+        assert person.client.post(confirm_url, data={"csrf_token": _token(person, "/")}).status_code in (403, 404)
+    assert browser.client.post(confirm_url, data={}).status_code == 400  # no token
+    assert browser.submit(confirm_url, {}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Response, response.id).email is None
+    again = browser.get(confirm_url)
+    assert again.status_code == 302  # nothing left to erase
+
+
+def test_a_respondent_confirms_before_submitting(owner_setup, browser, questionnaire, app):
+    _, _, _, assessment = owner_setup
+    domain = questionnaire.domains[0]
+    person = respondent(app, invite(browser, assessment, "Anna", "beleid", [domain.id]))
+    answer(person, 1, domain, ["deels"] * 3)
+    home = person.get("/respondent").get_data(as_text=True)
+    assert 'href="/respondent/indienen"' in home and 'action="/respondent/indienen"' not in home
+    confirm = person.get("/respondent/indienen")
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and f"U heeft 3 van de {len(domain.questions)} vragen beantwoord." in page
+    assert "gemeente Breda" in page and "kunt u niets meer wijzigen" in page
+    assert "Ja, mijn antwoorden indienen" in page and 'href="/respondent"' in page
+    db.session.expire_all()
+    assert db.session.query(Response).filter_by(name="Anna").one().submitted_at is None  # the GET changed nothing
+    assert person.client.post("/respondent/indienen", data={}).status_code == 400  # no token
+    assert person.submit("/respondent/indienen", {}).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Response).filter_by(name="Anna").one().submitted_at is not None
+    assert Browser(app.test_client()).get("/respondent/indienen").status_code == 403  # no session
+
+
+def test_the_invitation_link_is_shown_whole_with_a_copy_button(owner_setup, browser):
+    _, _, _, assessment = owner_setup
+    url = f"/checks/{assessment.id}/respondenten"
+    page = browser.submit(url, {"name": "Petra", "email": "petra@partner.nl", "perspective": "inkoop"})
+    html = page.get_data(as_text=True)
+    link = re.search(r'<textarea id="link"[^>]*readonly[^>]*>(http://localhost/respondent/[^<]+)</textarea>', html)
+    assert link, "the link in a read-only field that wraps"
+    assert f'data-copy-target="link" value="{link.group(1)}">Kopieer link</button>' in html
+    assert re.search(r'<p class="utrecht-paragraph invite-link__copy" hidden>', html)  # shown by copy.js only
+    assert "<table" not in html and "Acties" not in html  # a card per respondent: nothing wide
+    response = db.session.query(Response).filter_by(name="Petra").one()
+    browser.submit(f"{url}/{response.id}/link", {}, form_url=url)
+    renewed = browser.get(url).get_data(as_text=True)
+    assert "Een nieuwe link is gemaild naar" in renewed and '<textarea id="link"' in renewed
+    assert link.group(1) not in renewed  # the new link, not the old one
+    assert '<textarea id="link"' not in browser.get(url).get_data(as_text=True)  # shown once

@@ -10,7 +10,18 @@ stays in the respondents' responses.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -20,8 +31,15 @@ from wtforms.fields.choices import SelectChoice
 from selfcheck import policy
 from selfcheck.admin.privacy import forget_respondent
 from selfcheck.check import domain_page
-from selfcheck.check.store import answer_values, respondent_answers, save_answers, shared_response
-from selfcheck.core.consensus import RespondentAnswers, disagreements
+from selfcheck.check.store import (
+    ReadOnlyError,
+    answer_values,
+    respondent_answers,
+    response_values,
+    save_answers,
+    shared_response,
+)
+from selfcheck.core.consensus import RespondentAnswers, worklist
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Response, utcnow
 from selfcheck.respondents.forms import FinalAnswerForm, InviteForm, NewLinkForm
@@ -58,6 +76,9 @@ def manage(assessment_id: int):
     form = InviteForm()
     form.domains.choices = [SelectChoice(d.id, d.title) for d in questionnaire.domains]
     link = mailed_to = None
+    renewed = session.pop(NEW_LINK_KEY, None) if request.method == "GET" else None
+    if renewed:
+        link, mailed_to = renewed["link"], renewed["to"]
     if request.method == "POST" and form.validate():
         if assessment.submitted:
             abort(409)
@@ -86,6 +107,7 @@ def manage(assessment_id: int):
         form=form,
         link=link,
         mailed_to=mailed_to,
+        renewed=renewed,
         respondents=respondents,
         questionnaire=questionnaire,
         invitation_days=INVITATION_DAYS,
@@ -117,13 +139,24 @@ def _new_link(assessment_id: int, response_id: int, kind: str):
     record("respondent.invited", assessment=assessment, perspective=response.perspective, renewed=True)
     mail_invitation(response, token, kind)
     db.session.commit()
-    what = "Herinnering" if kind == REMINDER else "Nieuwe link"
-    flash(
-        f"{what} gemaild naar {response.name} ({response.email}); de vorige link werkt niet meer. "
-        f"Komt de e-mail niet aan, geef dan deze link door: {link_for(token)}",
-        "info",
-    )
+    # Shown once on the manage page, in the box with the copy button (like a flashed message).
+    session[NEW_LINK_KEY] = {"link": link_for(token), "to": response.email, "reminder": kind == REMINDER}
     return redirect(url_for("respondents.manage", assessment_id=assessment.id))
+
+
+NEW_LINK_KEY = "respondent_new_link"
+
+
+@bp.get("/checks/<int:assessment_id>/respondenten/<int:response_id>/wissen")
+@login_required
+def confirm_forget(assessment_id: int, response_id: int):
+    """What erasing means, and the button that does it (a POST to `forget`). Changes nothing."""
+    assessment = policy.visible_assessment(assessment_id, edit=True)
+    response = policy.invited_respondent(assessment, response_id)
+    if not response.email:
+        flash("De naam en het e-mailadres van deze respondent zijn al gewist.", "info")
+        return redirect(url_for("respondents.manage", assessment_id=assessment.id))
+    return render_template("respondents/forget.html", assessment=assessment, response=response)
 
 
 @bp.post("/checks/<int:assessment_id>/respondenten/<int:response_id>/wissen")
@@ -139,29 +172,79 @@ def forget(assessment_id: int, response_id: int):
     return redirect(url_for("respondents.manage", assessment_id=assessment.id))
 
 
-@bp.get("/checks/<int:assessment_id>/consensus")
-@login_required
-def consensus(assessment_id: int):
-    assessment = policy.visible_assessment(assessment_id, edit=True)
-    questionnaire = _store().get(assessment.questionnaire_fingerprint)
+# --- the consensus --------------------------------------------------------------------------
+# A worklist per domain: each question with the respondents' answers and a form to choose the
+# gemeente's answer. check.js-free: consensus.js sends a form with fetch and reads JSON; without
+# JavaScript the POST redirects back to the question with a confirmation there.
+
+DECIDED_KEY = "consensus_decided"  # the question just chosen, shown once on the next page view
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _final_answers(assessment) -> dict[str, Answer]:
+    shared = next((r for r in assessment.responses if r.is_shared), None)  # never created by a view
+    return {a.question_id: a for a in shared.answers} if shared is not None else {}
+
+
+def _worklist(assessment, questionnaire):
     responses = respondent_answers(assessment)
+    chosen = {qid for qid, (value, _) in answer_values(assessment).items() if value}
+    respondents = [RespondentAnswers(r.perspective, v) for r, v in responses]
+    return responses, worklist(questionnaire, respondents, chosen)
+
+
+def progress_text(chosen: int, total: int) -> str:
+    return f"{chosen} van {total} {'vraag' if total == 1 else 'vragen'} gekozen"
+
+
+def _consensus_page(assessment, status: int = 200, posted: dict | None = None):
+    """The page; `posted` re-shows one question's form as it was sent, with the reason it was refused."""
+    questionnaire = _store().get(assessment.questionnaire_fingerprint)
+    responses, work = _worklist(assessment, questionnaire)
     comments = {}
-    for response, _ in responses:
-        for answer in db.session.query(Answer).filter_by(response_id=response.id):
-            if answer.comment:
-                comments.setdefault(answer.question_id, []).append((response, answer.comment))
-    ranked = disagreements(questionnaire, [RespondentAnswers(r.perspective, v) for r, v in responses])
-    finals = {a.question_id: a for a in shared_response(assessment).answers}
+    ids = [response.id for response, _ in responses]
+    if ids:
+        for answer in db.session.scalars(select(Answer).where(Answer.response_id.in_(ids), Answer.comment != "")):
+            comments.setdefault(answer.question_id, []).append(answer)
+    perspectives = {response.id: response.perspective for response, _ in responses}
+    decided = session.pop(DECIDED_KEY, None) if status == 200 else None
     return render_template(
         "respondents/consensus.html",
         assessment=assessment,
         questionnaire=questionnaire,
-        ranked=ranked,
+        work=work,
         responses=responses,
         comments=comments,
-        finals=finals,
-        form=FinalAnswerForm(formdata=None),
-    )
+        perspectives=perspectives,
+        finals=_final_answers(assessment),
+        decided=work.item(decided) if decided else None,
+        next_open=work.next_open(decided) if decided else None,
+        posted=posted,
+        progress_text=progress_text,
+        reason_max=COMMENT_MAX,
+    ), status
+
+
+@bp.get("/checks/<int:assessment_id>/consensus")
+@login_required
+def consensus(assessment_id: int):
+    return _consensus_page(policy.visible_assessment(assessment_id, edit=True))
+
+
+def _refuse_decision(assessment, question_id: str, status: int, message: str):
+    """A decision not stored: JSON for consensus.js, else the page again with what was typed."""
+    if _wants_json():
+        return jsonify(saved=False, message=message), status
+    posted = {
+        "question_id": question_id,
+        "value": request.form.get("value"),
+        "reason": request.form.get("reason") or "",
+        "message": message,
+    }
+    return _consensus_page(assessment, status, posted)
 
 
 @bp.post("/checks/<int:assessment_id>/consensus/<question_id>")
@@ -171,14 +254,19 @@ def decide(assessment_id: int, question_id: str):
     questionnaire = _store().get(assessment.questionnaire_fingerprint)
     question = questionnaire.question(question_id)
     if question is None:
+        if _wants_json():
+            return jsonify(saved=False, message="Deze vraag staat niet in de vragenlijst van deze check."), 404
         abort(404)
+    if assessment.submitted:
+        return _refuse_decision(assessment, question_id, 409, DEFINITIVE)
     form = FinalAnswerForm()
-    value = request.form.get("value")
-    if assessment.submitted or question.option(value or "") is None or not form.validate():
-        flash(
-            f"Niet opgeslagen: kies een van de antwoorden (en houd de toelichting onder {COMMENT_MAX} tekens).", "error"
+    value = request.form.get("value") or ""
+    if question.option(value) is None:
+        return _refuse_decision(assessment, question_id, 422, "Niet opgeslagen: kies een van de antwoorden.")
+    if not form.validate():
+        return _refuse_decision(
+            assessment, question_id, 422, f"Niet opgeslagen: maak de toelichting korter dan {COMMENT_MAX} tekens."
         )
-        return redirect(url_for("respondents.consensus", assessment_id=assessment.id) + f"#v-{question_id}")
     try:
         comment = answer_values(assessment).get(question_id, (None, ""))[1]
         save_answers(assessment, current_user, {question_id: (value, comment)})
@@ -189,15 +277,35 @@ def decide(assessment_id: int, question_id: str):
     except StaleDataError:
         # A colleague saved this check at the same moment: nothing of this decision was stored.
         db.session.rollback()
-        return refuse(409, DECISION_CONFLICT, title="Tegelijk gewijzigd")
-    flash("Het antwoord van de gemeente is vastgesteld.", "success")
-    return redirect(url_for("respondents.consensus", assessment_id=assessment.id) + f"#v-{question_id}")
+        return _refuse_decision(assessment, question_id, 409, DECISION_CONFLICT)
+    except ReadOnlyError:
+        db.session.rollback()  # made definitive between this request's start and its save
+        return _refuse_decision(assessment, question_id, 409, DEFINITIVE)
+    if not _wants_json():
+        session[DECIDED_KEY] = question_id
+        return redirect(url_for("respondents.consensus", assessment_id=assessment.id) + f"#vraag-{question_id}")
+    _, work = _worklist(assessment, questionnaire)
+    domain, following = work.domain_of(question_id), work.next_open(question_id)
+    return jsonify(
+        saved=True,
+        message=f"Opgeslagen: het antwoord van de gemeente is ‘{question.option(value).label}’.",
+        answer=question.option(value).label,
+        reason=final.reason or "",
+        progress={"chosen": work.chosen, "total": work.total, "text": progress_text(work.chosen, work.total)},
+        domain={"id": domain.domain.id, "chosen": domain.chosen, "total": len(domain.items)},
+        next=(
+            {"href": f"#vraag-{following.question.id}", "text": f"Volgende open vraag: {following.number}"}
+            if following
+            else None
+        ),
+    )
 
 
 DECISION_CONFLICT = (
     "Een collega sloeg deze check op hetzelfde moment op. Uw besluit is niet opgeslagen. "
     "Open de consensus opnieuw, bekijk het antwoord dat er nu staat en stel het zo nodig nogmaals vast."
 )
+DEFINITIVE = "Niet opgeslagen: de check is definitief gemaakt, de antwoorden liggen vast."
 
 
 @bp.post("/checks/<int:assessment_id>/consensus/delen")
@@ -364,7 +472,13 @@ def autosave(number: int):
     return domain_page.autosave(_page(number))
 
 
-RESPONDENT_PAGES = {"respondents.home", "respondents.step", "respondents.save_step", "respondents.autosave"}
+RESPONDENT_PAGES = {
+    "respondents.home",
+    "respondents.step",
+    "respondents.save_step",
+    "respondents.autosave",
+    "respondents.confirm_submit",
+}
 
 
 @bp.errorhandler(403)
@@ -372,6 +486,8 @@ def respondent_refused(error):
     """A respondent whose session was ended (new link, erased, expired) or who has none is told
     what to do, and whom to ask, instead of a bare 403."""
     if request.endpoint not in RESPONDENT_PAGES | {"respondents.submit"}:
+        if request.endpoint == "respondents.decide" and _wants_json():
+            return jsonify(saved=False, message="Niet opgeslagen: u heeft geen rechten om dit te wijzigen."), 403
         return refuse(403, "U heeft geen rechten voor deze pagina of handeling.")
     message = (
         "Uw sessie is beëindigd: de link waarmee u begon, werkt niet meer (hij is vervangen, verlopen of gewist). "
@@ -387,7 +503,30 @@ def csrf_error(error):
     """A respondent's domain page whose token failed is shown again with everything typed."""
     if request.endpoint == "respondents.save_step" and session.get(policy.RESPONDENT_SESSION_KEY):
         return domain_page.after_csrf_failure(_page(request.view_args["number"]), CSRF_MESSAGE)
+    if request.endpoint == "respondents.decide" and current_user.is_authenticated:
+        # the consensus page again with the choice and reason as typed (or JSON for consensus.js)
+        assessment = policy.visible_assessment(request.view_args["assessment_id"], edit=True)
+        return _refuse_decision(assessment, request.view_args["question_id"], 400, CSRF_MESSAGE)
     return refuse(400, CSRF_MESSAGE, title="Formulier verlopen")
+
+
+@bp.get("/respondent/indienen")
+def confirm_submit():
+    """What submitting means, how much is answered, and the button (a POST to `submit`). Changes nothing."""
+    response = policy.current_respondent()
+    if response.submitted_at is not None:
+        flash("U heeft uw antwoorden al ingediend.", "info")
+        return redirect(url_for("respondents.home"))
+    questionnaire = _store().get(response.assessment.questionnaire_fingerprint)
+    visible = [q for d in questionnaire.domains if policy.respondent_sees_domain(response, d.id) for q in d.questions]
+    answered = response_values(response.assessment, response)
+    return render_template(
+        "respondents/submit.html",
+        response=response,
+        total=len(visible),
+        answered=sum(1 for q in visible if answered.get(q.id, (None, ""))[0]),
+        contact=policy.respondent_contact(response),
+    )
 
 
 @bp.post("/respondent/indienen")
