@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_static_files(app)
     return app
 
 
@@ -80,6 +81,13 @@ def register_errorhandlers(app: Flask) -> None:
     from selfcheck.web.errors import register_errorhandlers as register
 
     register(app)
+
+
+def register_static_files(app: Flask) -> None:
+    """Versioned, compressed and long-cached static files (WhiteNoise in front of Flask)."""
+    from selfcheck.web import static_files
+
+    static_files.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
