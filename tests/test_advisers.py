@@ -173,7 +173,8 @@ def test_admins_read_but_do_not_give_feedback(dataset, browser, make_user):
 def test_trends_per_gemeente_and_nationally(dataset, browser, questionnaire):
     gemeente = db.session.query(Gemeente).first()
     page = browser.get(f"/gemeenten/{gemeente.id}").get_data(as_text=True)
-    assert "Ontwikkeling per domein" in page and all(f">{y}</th>" in page for y in YEARS)
+    assert "Ontwikkeling per domein" in page
+    assert all(f'>{y} <span class="muted">(definitief)</span></th>' in page for y in YEARS)  # status beside the year
     national = browser.get("/adviseur/trends").get_data(as_text=True)
     for year in YEARS:
         row = national[national.index(f">{year}</th>") :]

@@ -314,3 +314,20 @@ def test_the_report_prints_the_plan_and_a_change_to_it_renders_a_new_report(brow
     assert "1 actie in het plan van de gemeente: 1 gepland, 0 bezig, 0 gereed." in after
     assert "Aandachtsfunctionaris in elk wijkteam" in after and "Met: GGD" in after
     assert "1 maart 2027" in after and "Beleidsadviseur jeugd" in after
+
+
+def test_the_gemeente_home_shows_the_open_draft_and_the_plans_progress(browser, checks):
+    definitive, draft, _other, people = checks
+    browser.login(people["beleid"].email)
+    home = f"/gemeenten/{definitive.gemeente_id}"
+    page = browser.get(home).get_data(as_text=True)
+    assert f'href="/checks/{draft.id}">Verder met check 2026</a>' in page
+    assert "Plan van aanpak" not in page  # no actions yet
+    _add(browser, definitive, due=(today() - timedelta(days=3)).isoformat())
+    page = " ".join(browser.get(home).get_data(as_text=True).split())
+    assert "Plan van aanpak 2025" in page
+    assert "1 actie: 1 gepland, 0 bezig, 0 gereed. <strong>1 actie is over de datum.</strong>" in page
+    browser.logout()
+    browser.login(people["inkoop"].email)  # a reader sees the plan, not the button to go on editing
+    page = browser.get(home).get_data(as_text=True)
+    assert "Plan van aanpak 2025" in page and "Verder met check" not in page

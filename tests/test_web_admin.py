@@ -101,8 +101,23 @@ def test_gemeente_role_requires_a_gemeente(browser, admin):
         "/beheer/gebruikers/nieuw", {"name": "X", "email": "x@breda.nl", "role": "inkoper", "gemeente_id": "0"}
     )
     assert response.status_code == 422
-    assert "Kies de gemeente van deze medewerker." in response.get_data(as_text=True)
+    assert "Kies de gemeente van deze beleidsmedewerker of inkoper." in response.get_data(as_text=True)
     assert db.session.query(User).count() == 1
+
+
+def test_a_new_account_starts_with_no_gemeente_chosen(browser, admin, make_gemeente):
+    make_gemeente()
+    page = browser.get("/beheer/gebruikers/nieuw").get_data(as_text=True)
+    assert '<option selected value="-1">Kies een gemeente</option>' in page
+    # The form's own defaults (Beleidsmedewerker, no gemeente chosen): a Dutch error, not a silent "geen".
+    defaults = {"name": "X", "email": "x@breda.nl", "role": "beleidsmedewerker", "gemeente_id": "-1"}
+    response = browser.submit("/beheer/gebruikers/nieuw", defaults)
+    assert response.status_code == 422
+    assert "Kies de gemeente van deze beleidsmedewerker of inkoper." in response.get_data(as_text=True)
+    # An adviser needs no gemeente: the untouched list is fine.
+    response = browser.submit("/beheer/gebruikers/nieuw", dict(defaults, role="adviseur"))
+    assert response.status_code == 302
+    assert db.session.query(User).filter_by(email="x@breda.nl").one().gemeente_id is None
 
 
 def test_upload_too_large_gets_dutch_error(browser, admin):

@@ -36,6 +36,9 @@ class ImportForm(Form):
     )
 
 
+CHOOSE = -1  # the gemeente list's "Kies een gemeente": no choice made yet
+
+
 class UserForm(Form):
     name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=120)], filters=[strip])
     email = EmailField("E-mailadres", validators=[DataRequired("Vul het e-mailadres in."), email_address])
@@ -44,8 +47,8 @@ class UserForm(Form):
     active = BooleanField("Actief", default=True)
 
     def validate_gemeente_id(self, field):
-        if self.role.data in GEMEENTE_ROLES and not field.data:
-            raise ValidationError("Kies de gemeente van deze medewerker.")
+        if self.role.data in GEMEENTE_ROLES and field.data in (CHOOSE, 0):
+            raise ValidationError("Kies de gemeente van deze beleidsmedewerker of inkoper.")
 
 
 class RespondentSearchForm(Form):

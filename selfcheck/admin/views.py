@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from selfcheck.admin.cbs import apply_import, parse_cbs_csv
-from selfcheck.admin.forms import GemeenteForm, ImportForm, RespondentSearchForm, UserForm
+from selfcheck.admin.forms import CHOOSE, GemeenteForm, ImportForm, RespondentSearchForm, UserForm
 from selfcheck.admin.privacy import forget_respondent, forget_user, personal_data, respondent_data, respondents_by_email
 from selfcheck.auth.tokens import INVITATION, INVITATION_DAYS, RESET, RESET_HOURS, revoke_user_tokens
 from selfcheck.auth.views import send_password_link
@@ -79,11 +79,14 @@ def import_gemeenten():
 def _user_form(user: User) -> UserForm:
     form = UserForm(obj=user)
     gemeenten = db.session.execute(select(Gemeente.id, Gemeente.name).order_by(Gemeente.name)).all()
-    form.gemeente_id.choices = [SelectChoice(0, "Geen (landelijke rol)")] + [
-        SelectChoice(g.id, g.name) for g in gemeenten
-    ]
+    # A new account starts with no choice made: the default role needs a gemeente, so a
+    # preselected "geen" would make the form's own defaults invalid.
+    prompt = [SelectChoice(CHOOSE, "Kies een gemeente")] if user.id is None else []
+    form.gemeente_id.choices = (
+        prompt + [SelectChoice(0, "Geen (landelijke rol)")] + [SelectChoice(g.id, g.name) for g in gemeenten]
+    )
     if form.gemeente_id.data is None:
-        form.gemeente_id.data = 0
+        form.gemeente_id.data = CHOOSE if user.id is None else 0
     return form
 
 

@@ -16,6 +16,7 @@ from selfcheck.check.forms import NewAssessmentForm
 from selfcheck.check.operations import carried_over, report_for, start_assessment, submit_assessment
 from selfcheck.check.store import OVERALL
 from selfcheck.extensions import db
+from selfcheck.plan.views import plan_for
 from selfcheck.web.audit import record
 from selfcheck.web.errors import CSRF_MESSAGE, refuse
 
@@ -44,12 +45,22 @@ def index():
 @login_required
 def gemeente(gemeente_id: int):
     gemeente = policy.visible_gemeente(gemeente_id)
-    form = NewAssessmentForm()
+    return _gemeente_page(gemeente, NewAssessmentForm())
+
+
+def _gemeente_page(gemeente, form):
+    """The gemeente's home: its checks, the open draft to go on with, the plan's progress, the trend."""
+    draft = next((a for a in gemeente.assessments if not a.submitted), None)
+    planned = next((a for a in gemeente.assessments if a.submitted and a.actions), None)
     return render_template(
         "check/gemeente.html",
         gemeente=gemeente,
         form=form,
+        draft=draft,
+        planned=planned,
+        plan=plan_for(planned) if planned else None,
         trend=gemeente_trend(gemeente.id),
+        statuses={a.year: a.status_label for a in gemeente.assessments},
         current_questionnaire=_store().current,
         can_edit=policy.can_edit(current_user, gemeente.id),
     )
@@ -75,14 +86,7 @@ def start(gemeente_id: int):
             else:
                 flash(f"De check {assessment.year} is gestart.", "success")
                 return redirect(url_for("check.step", assessment_id=assessment.id, number=1))
-    return render_template(
-        "check/gemeente.html",
-        gemeente=gemeente,
-        form=form,
-        trend=gemeente_trend(gemeente.id),
-        current_questionnaire=_store().current,
-        can_edit=True,
-    ), 422
+    return _gemeente_page(gemeente, form), 422
 
 
 @bp.get("/checks/<int:assessment_id>")

@@ -52,6 +52,10 @@ PAGES = {
     "admin-user-delete": (ADMIN, "/beheer/gebruikers/{breda_user}/verwijderen"),
     "admin-log": (ADMIN, "/beheer/logboek"),
     "admin-respondents": (ADMIN, "/beheer/respondenten?email=uitvoering@partner.example"),
+    "plan": (UTRECHT, "/checks/{utrecht_2026}/plan"),
+    "plan-action-new": (UTRECHT, "/checks/{utrecht_2026}/plan/acties/nieuw"),
+    "plan-read-only": (INKOPER, "/checks/{breda_2025}/plan"),
+    "adviser-plans": (ADVISER, "/adviseur/plannen"),
     "respondent-home": (RESPONDENT, "/respondent"),
     "respondent-step": (RESPONDENT, "/respondent/stap/1"),
 }
