@@ -8,13 +8,26 @@ from wtforms.validators import DataRequired, Length
 from selfcheck.web.forms import COMMENT_MAX, Form, strip
 
 
+def _on_the_server(validator):
+    """The validator without its HTML flags (`required`, `maxlength`): the browser's own English bubble
+    would stand in for the Dutch error beside the field, and maxlength silently cuts off a pasted text."""
+    validator.field_flags = {}
+    return validator
+
+
 class FeedbackForm(Form):
     domain_id = SelectField("Over", choices=[], validate_choice=True)
     text = TextAreaField(
         "Feedback",
         validators=[
-            DataRequired("Schrijf uw feedback."),
-            Length(max=COMMENT_MAX, message=f"Feedback is maximaal {COMMENT_MAX} tekens lang."),
+            _on_the_server(DataRequired("Schrijf uw feedback.")),
+            _on_the_server(
+                Length(
+                    max=COMMENT_MAX,
+                    message=f"Feedback is maximaal {COMMENT_MAX} tekens lang; uw tekst is %(length)d tekens. "
+                    "Maak de tekst korter.",
+                )
+            ),
         ],
         filters=[strip],
     )

@@ -185,26 +185,36 @@ def add_feedback(assessment_id: int):
     assessment = policy.visible_assessment(assessment_id)
     if not assessment.submitted:
         abort(409)
+    store = current_app.extensions["questionnaire_store"]
     form = FeedbackForm()
     form.domain_id.choices = [("", "De hele check")] + [
-        (d.id, d.title)
-        for d in current_app.extensions["questionnaire_store"].get(assessment.questionnaire_fingerprint).domains
+        (d.id, d.title) for d in store.get(assessment.questionnaire_fingerprint).domains
     ]
-    if form.validate_on_submit():
-        feedback = Feedback(
+    if not form.validate_on_submit():
+        # The results page again, with the Dutch error beside the field and what was typed kept.
+        from selfcheck.check.store import OVERALL  # the one name of the check store this module needs
+
+        report = report_for(store, assessment)
+        national = benchmark(store.current, Filters())
+        page = render_template(
+            "check/results.html",
             assessment=assessment,
-            domain_id=form.domain_id.data or None,
-            author_id=current_user.id,
-            text=form.text.data,
+            report=report,
+            chart=report.chart,
+            national=national if national[OVERALL].shown else None,
+            feedback_form=form,
         )
-        db.session.add(feedback)
-        notify_feedback(assessment, feedback, dict(form.domain_id.choices))
-        db.session.commit()
-        flash("Uw feedback is opgeslagen; de gemeente ziet die bij de resultaten en in de volgende check.", "success")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        return page, 422
+    feedback = Feedback(
+        assessment=assessment,
+        domain_id=form.domain_id.data or None,
+        author_id=current_user.id,
+        text=form.text.data,
+    )
+    db.session.add(feedback)
+    notify_feedback(assessment, feedback, dict(form.domain_id.choices))
+    db.session.commit()
+    flash("Uw feedback is opgeslagen; de gemeente ziet die bij de resultaten en in de volgende check.", "success")
     return redirect(url_for("check.results", assessment_id=assessment.id) + "#feedback")
 
 
