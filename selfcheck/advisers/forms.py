@@ -24,7 +24,7 @@ class FeedbackForm(Form):
             _on_the_server(
                 Length(
                     max=COMMENT_MAX,
-                    message=f"Feedback is maximaal {COMMENT_MAX} tekens lang; uw tekst is %(length)d tekens. "
+                    message=f"Uw feedback is %(length)d tekens lang; dat mogen er hoogstens {COMMENT_MAX} zijn. "
                     "Maak de tekst korter.",
                 )
             ),

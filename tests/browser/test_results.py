@@ -201,7 +201,10 @@ def test_empty_feedback_gets_a_dutch_error_in_the_browser(open_page, checks):
     ("text", "error"),
     [
         ("   ", "Schrijf uw feedback."),
-        ("x" * (COMMENT_MAX + 1), f"Feedback is maximaal {COMMENT_MAX} tekens lang; uw tekst is {COMMENT_MAX + 1}"),
+        (
+            "x" * (COMMENT_MAX + 1),
+            f"Uw feedback is {COMMENT_MAX + 1} tekens lang; dat mogen er hoogstens {COMMENT_MAX} zijn.",
+        ),
     ],
 )
 def test_bad_feedback_is_refused_with_422_and_keeps_what_was_typed(
@@ -219,6 +222,7 @@ def test_bad_feedback_is_refused_with_422_and_keeps_what_was_typed(
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
+    assert "<title>Fout: Resultaten" in page
     assert re.search(r'id="text-fout"><span class="visually-hidden">Fout: </span>' + re.escape(error), page)
     assert 'aria-invalid="true"' in page and " required" not in page.split('id="text"')[1].split(">")[0]
     if text.strip():
