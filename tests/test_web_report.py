@@ -68,6 +68,13 @@ def test_report_content(browser, breda, app):
             assert answered.comment in flat
     assert "Plan van aanpak" in text and "nog geen acties vastgelegd" in flat  # no actions yet
     assert report.start_package[0].recommendation.title in flat.split("Plan van aanpak")[-1]
+    assert "Vervolgstappen" in flat and "Over twaalf maanden opnieuw." in flat
+    method = flat.split("Zo is gescoord")[-1]
+    q = report.questionnaire
+    assert f"versie {q.version} van de vragenlijst: {len(q.questions)} vragen" in method
+    assert f"minstens {round(q.min_coverage * 100)}% van zijn gewicht" in method
+    assert all(level.label in method for level in q.levels)
+    assert method.count("Ten hoogste ") >= len(q.caps)  # every cap, with its reason
     assert "Bijlage: eisen voor inkoop en subsidie" in text
     assert "Kindcheck" in text
     assert all("Pagina" in page for page in pages[1:])
