@@ -1,4 +1,5 @@
-"""The PDF report and its procurement annex: download, cache, and the batch command."""
+"""The PDF report and its procurement annex: download, cache, and the batch command; and the same
+report, the annex and a model raadsinformatiebrief as Word files."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app, render_template, request
 from flask_login import login_required
 
 from selfcheck import policy
@@ -18,6 +19,7 @@ from selfcheck.check.operations import report_for
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
 from selfcheck.plan.views import plan_for, plan_stamp
+from selfcheck.reports import word
 from selfcheck.web.audit import record
 
 bp = Blueprint("report", __name__)
@@ -132,6 +134,48 @@ def download(assessment_id: int, kind: str):
         {
             "Content-Type": "application/pdf",
             "Content-Disposition": f'attachment; filename="{filename(assessment, kind)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+WORD_FILES = {
+    # kind in the URL: (file name prefix, kind in the audit record)
+    "rapport": ("kopp-kov-beleidscheck", "rapport"),
+    "inkoopbijlage": ("kopp-kov-inkoopeisen", "inkoop"),
+    "raadsinformatiebrief": ("kopp-kov-raadsinformatiebrief", "raadsinformatiebrief"),
+}
+
+
+def word_filename(assessment: Assessment, kind: str) -> str:
+    return f"{WORD_FILES[kind][0]}-{slug(assessment.gemeente.name)}-{assessment.year}.docx"
+
+
+def report_docx(assessment: Assessment, kind: str) -> bytes:
+    """A Word file, built fresh each time: it takes well under a second, unlike a PDF."""
+    report = report_for(current_app.extensions["questionnaire_store"], assessment)
+    report_date = assessment.submitted_at or assessment.updated_at
+    if kind == "inkoopbijlage":
+        return word.procurement_docx(report, report_date)
+    if kind == "raadsinformatiebrief":
+        return word.council_letter_docx(report, plan_for(assessment), report_date)
+    return word.report_docx(report, plan_for(assessment), report_date)
+
+
+@bp.get("/checks/<int:assessment_id>/<any(rapport, inkoopbijlage, raadsinformatiebrief):kind>.docx")
+@login_required
+def download_word(assessment_id: int, kind: str):
+    assessment = policy.downloadable_assessment(assessment_id)
+    docx = report_docx(assessment, kind)
+    if request.method == "GET":  # a HEAD (a link checker, a browser's preview) downloads nothing
+        record("report.downloaded", assessment=assessment, kind=WORD_FILES[kind][1], format="docx")
+        db.session.commit()
+    return (
+        docx,
+        200,
+        {
+            "Content-Type": word.MIMETYPE,
+            "Content-Disposition": f'attachment; filename="{word_filename(assessment, kind)}"',
             "Cache-Control": "private, no-store",
         },
     )
