@@ -99,7 +99,7 @@ def test_only_the_custom_properties_something_reads_are_kept():
 def test_preloaded_fonts_are_the_urls_the_css_asks_for(client, app):
     html = client.get("/inloggen").get_data(as_text=True)
     preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', html)
-    assert len(preloads) == 2
+    assert len(preloads) == 3  # Noto Sans 400 and 700, Noto Serif 700
     css_urls = {
         "/static/" + url.removeprefix("../")
         for url in re.findall(r"url\(([^)]+\.woff2\?v=[0-9a-f]+)\)", VENDOR_MIN.read_text(encoding="utf-8"))
