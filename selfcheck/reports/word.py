@@ -44,7 +44,7 @@ def clean(text: object) -> str:
 class _Writer:
     """A Word document in the app's conventions: A4, Dutch, headings that never skip a level."""
 
-    def __init__(self, title: str, subject: str, gemeente: str, draft: bool):
+    def __init__(self, title: str, subject: str, gemeente: str, draft: bool, margin: int = 25):
         self.doc = Document()
         self._level = 0
         self._numbering_abstract = None
@@ -60,7 +60,7 @@ class _Writer:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Mm(25))
+            setattr(section, side, Mm(margin))
         header = section.header.paragraphs[0]
         header.text = clean(subject + (" · Concept" if draft else ""))
         header.style = self.doc.styles["Header"]
@@ -80,11 +80,20 @@ class _Writer:
             lang.set(qn("w:val"), LANGUAGE)
         normal = self.doc.styles["Normal"]
         normal.font.size = Pt(11)
+        self.doc.styles["Title"].font.size = Pt(22)  # the template's 28 pt takes a third of a letter
         normal_lang = normal.element.get_or_add_rPr().find(qn("w:lang"))
         if normal_lang is None:
             normal_lang = OxmlElement("w:lang")
             normal.element.get_or_add_rPr().append(normal_lang)
         normal_lang.set(qn("w:val"), LANGUAGE)
+        settings = self.doc.settings.element
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:val"), LANGUAGE)
+        # hyphenate long Dutch compounds in narrow table cells; in the schema it follows defaultTabStop
+        tab_stop = settings.find(qn("w:defaultTabStop"))
+        if tab_stop is not None and settings.find(qn("w:autoHyphenation")) is None:
+            tab_stop.addnext(OxmlElement("w:autoHyphenation"))
 
     # -- blocks --------------------------------------------------------------------------------
 
@@ -127,9 +136,15 @@ class _Writer:
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return num.numId
 
-    def table(self, caption: str, headers: Sequence[str], rows: Iterable[Sequence[str | Sequence[Part]]]) -> Table:
+    def table(
+        self,
+        caption: str,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[str | Sequence[Part]]],
+        widths: Sequence[int],
+    ) -> Table:
         """A table with its caption above it, a header row Word repeats on every page, and the
-        caption as the table's title for screen readers."""
+        caption as the table's title for screen readers. `widths` in mm (the page has 160)."""
         self.paragraph(caption, style="Caption")
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Table Grid"]
@@ -151,6 +166,12 @@ class _Writer:
                     run = cell.paragraphs[0].add_run(clean(text))
                     run.bold = mark == "b" or None
                     run.italic = mark == "i" or None
+        # equal columns would break 'Opdrachtgever- en opdrachtnemerschap' in the middle of a word
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Mm(width)
+            for cell in column.cells:
+                cell.width = Mm(width)
         return table
 
     def page_break(self) -> None:
@@ -307,6 +328,7 @@ def report_docx(report: Report, plan: Plan, report_date: date | datetime) -> byt
         "Score en niveau per domein (0 tot 100)",
         ("Domein", "Score", "Niveau", "Beantwoord", "Weet ik niet"),
         ((d.domain.title, _score(d), _level(d), f"{d.answered} van {d.total}", str(d.unknown)) for d in result.domains),
+        (46, 18, 40, 28, 28),
     )
     w.heading("Startpakket: hier begint u mee", 2)
     if report.start_package:
@@ -334,7 +356,7 @@ def report_docx(report: Report, plan: Plan, report_date: date | datetime) -> byt
             rows.append(
                 (q.question.text, answered.option.label if answered.option else "Niet beantwoord", answered.comment)
             )
-        w.table(f"Vragen en antwoorden: {d.domain.title}", ("Vraag", "Antwoord", "Toelichting"), rows)
+        w.table(f"Vragen en antwoorden: {d.domain.title}", ("Vraag", "Antwoord", "Toelichting"), rows, (75, 40, 45))
 
     if report.questionnaire.glossary:
         w.heading("Bijlage: begrippenlijst", 1)
@@ -358,7 +380,12 @@ def _perspectives(w: _Writer, report: Report) -> None:
             for v in report.perspectives.get(d.id, [])
         ]
         rows.append((d.title, "; ".join(views)))
-    w.table("Niveau per domein volgens elk perspectief", ("Domein", "Per perspectief (aantal respondenten)"), rows)
+    w.table(
+        "Niveau per domein volgens elk perspectief",
+        ("Domein", "Per perspectief (aantal respondenten)"),
+        rows,
+        (50, 110),
+    )
     if report.disagreements:
         w.heading("De grootste verschillen", 2)
         items = []
@@ -448,7 +475,10 @@ def _plan(w: _Writer, report: Report, plan: Plan) -> None:
             )
         )
     w.table(
-        "Acties per domein, met eigenaar, datum en stand", ("Actie", "Domein", "Eigenaar", "Klaar op", "Stand"), rows
+        "Acties per domein, met eigenaar, datum en stand",
+        ("Actie", "Domein", "Eigenaar", "Klaar op", "Stand"),
+        rows,
+        (50, 34, 30, 22, 24),
     )
 
 
@@ -498,28 +528,33 @@ def council_letter_docx(report: Report, plan: Plan, report_date: date | datetime
         f"Raadsinformatiebrief · {report.gemeente} · {report.year}",
         report.gemeente,
         not report.submitted,
+        margin=20,  # a letter of one page
     )
+    w.doc.styles["Heading 1"].paragraph_format.space_before = Pt(12)
     if not report.submitted:
         w.paragraph(
             ("Concept", "b"), " – de check is nog niet definitief gemaakt; stuur de brief pas na het definitief maken."
         )
-    w.title(f"Raadsinformatiebrief: uitkomst KOPP/KOV Beleidscheck {report.year}")
+    w.title("Raadsinformatiebrief")
+    head: list[Part] = []
     for label, value in (
         ("Aan", f"de gemeenteraad van {report.gemeente}"),
         ("Van", "het college van burgemeester en wethouders"),
         ("Datum", "[datum]"),
+        ("Onderwerp", f"uitkomst KOPP/KOV Beleidscheck {report.year}"),
         ("Portefeuillehouder", "[naam wethouder]"),
         ("Contactpersoon", "[naam, functie en e-mailadres]"),
     ):
-        w.paragraph((f"{label}: ", "b"), value)
+        head += [(("\n" if head else "") + f"{label}: ", "b"), value]
+    w.paragraph(*head)  # one block, as a letterhead reads
 
     w.heading("Aanleiding", 1)
     w.paragraph(
         "Kinderen die opgroeien bij een vader of moeder met psychische problemen of een verslaving, hebben "
-        "vaak zelf meer kans op problemen, nu of later. Als gemeente zijn we verantwoordelijk voor preventie "
-        f"en jeugdhulp voor hen. Daarom hebben we in {report.year} met de KOPP/KOV Beleidscheck bekeken hoe "
-        "ons beleid voor deze kinderen ervoor staat. [Noem wie er meededen, bijvoorbeeld beleid, inkoop, het "
-        "wijkteam en partners.] In deze brief leest u de uitkomst en wat we nu gaan doen."
+        "zelf meer kans op problemen, nu of later. De gemeente is verantwoordelijk voor preventie en "
+        f"jeugdhulp voor hen. Daarom hebben we in {report.year} met de KOPP/KOV Beleidscheck bekeken hoe ons "
+        "beleid voor deze kinderen ervoor staat. [Noem wie er meededen, bijvoorbeeld beleid, inkoop, het "
+        "wijkteam en partners.]"
     )
 
     w.heading("Kernboodschap", 1)
@@ -542,9 +577,8 @@ def council_letter_docx(report: Report, plan: Plan, report_date: date | datetime
             w.paragraph(
                 f"Het best geregeld is het onderdeel ‘{strongest.domain.title}’, met {strongest.score} punten. "
                 f"De meeste winst is te halen bij het onderdeel ‘{weakest.domain.title}’: daar is de score "
-                f"{weakest.score}."
+                f"{weakest.score}. [Voeg eventueel één zin toe over wat opviel in de gesprekken met partners.]"
             )
-    w.paragraph("[Voeg eventueel één zin toe over wat opviel in de gesprekken met partners.]")
 
     w.heading("Wat we gaan doen", 1)
     open_actions = [a for a in plan.actions if ActionStatus(a.status).is_open]
@@ -573,13 +607,10 @@ def council_letter_docx(report: Report, plan: Plan, report_date: date | datetime
     w.heading("Wat het kost om niets te doen", 1)
     w.paragraph(
         NATIONAL_FIGURE + " Ook in onze gemeente gaat het dus om een flinke groep kinderen. [Vul eventueel "
-        "een cijfer voor de eigen gemeente in, met de bron en het jaar.]"
-    )
-    w.paragraph(
-        "Veel van deze kinderen zijn niet in beeld. Ze zorgen thuis mee, praten er niet over en blijven er "
-        "alleen mee. Ziet niemand hen op tijd, dan groeien de problemen vaak: op school, in hun gezondheid en "
-        "later als volwassene. Dan is zwaardere en duurdere hulp nodig. Vroeg signaleren, het kind uitleg "
-        "geven en steun bieden aan het hele gezin kan veel daarvan voorkomen."
+        "een cijfer voor de eigen gemeente in, met de bron en het jaar.] Veel van hen zijn niet in beeld: ze "
+        "zorgen thuis mee en praten er niet over. Ziet niemand hen op tijd, dan groeien de problemen vaak, op "
+        "school, in hun gezondheid en later als volwassene, en is zwaardere en duurdere hulp nodig. Vroeg "
+        "signaleren, het kind uitleg geven en het gezin steunen kan veel daarvan voorkomen."
     )
 
     w.heading("Vervolg", 1)
@@ -589,7 +620,9 @@ def council_letter_docx(report: Report, plan: Plan, report_date: date | datetime
         "laten we u weten wat er is bereikt. [Naam en afdeling] houdt de voortgang van de acties bij; "
         "[naam wethouder] is hiervoor verantwoordelijk."
     )
-    w.paragraph("[Bijlage: rapport KOPP/KOV Beleidscheck en plan van aanpak]")
-    w.paragraph(f"Het college van burgemeester en wethouders van {report.gemeente},")
-    w.paragraph("de secretaris, [naam]          de burgemeester, [naam]")
+    w.paragraph("Bijlage: [rapport KOPP/KOV Beleidscheck en plan van aanpak]")
+    w.paragraph(
+        f"Het college van burgemeester en wethouders van {report.gemeente},\n"
+        "de secretaris, [naam]\tde burgemeester, [naam]"
+    )
     return w.bytes()
