@@ -124,7 +124,11 @@ def test_fill_in_a_whole_check_by_keyboard_resume_submit_and_download(page):
     assert "Overzicht van uw antwoorden" in page.get_by_role("heading", level=1).inner_text()
     total = len(load_questionnaire(ROOT / "questions.yaml").questions)
     assert f"{total} van de {total} vragen beantwoord" in page.locator("main").inner_text()
-    page.get_by_role("button", name="Check definitief maken").focus()
+    page.get_by_role("link", name="Check definitief maken").focus()
+    press_and_wait(page)  # a confirmation page first: making it definitive cannot be undone
+    assert page.get_by_role("heading", level=1).inner_text() == "Check 2027 definitief maken?"
+    audit(page, "submit-confirm")
+    page.get_by_role("button", name="Ja, definitief maken").focus()
     press_and_wait(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Resultaten check 2027 – Breda"
     assert "Totaalniveau" in page.locator("main").inner_text()
