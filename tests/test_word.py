@@ -44,7 +44,7 @@ def breda(make_gemeente, make_user, make_assessment, questionnaire):
     return gemeente, people, finished
 
 
-def add_action(assessment, domain_id, title="Kindcheck in alle contracten", owner="Team Jeugd en Zorg"):
+def add_action(assessment, domain_id, title="Kindcheck in alle contracten", owner="Team Jeugd en Zorg", status="bezig"):
     db.session.add(
         PlanAction(
             assessment=assessment,
@@ -53,7 +53,7 @@ def add_action(assessment, domain_id, title="Kindcheck in alle contracten", owne
             owner=owner,
             partners="GGD, wijkteam",
             due=date(2099, 3, 1),
-            status="bezig",
+            status=status,
         )
     )
     db.session.commit()
@@ -157,6 +157,7 @@ def test_report_docx_follows_the_pdf(browser, breda, app):
     assert langs and {lang.get(qn("w:val")) for lang in langs} == {"nl-NL"}
     assert "Concept" not in text and "Concept" not in doc.sections[0].header.paragraphs[0].text
     assert round(doc.sections[0].page_width.mm) == 210  # A4
+    assert doc.settings.element.find(qn("w:autoHyphenation")) is not None  # Dutch compounds in narrow cells
 
 
 def test_draft_is_marked_concept_on_the_first_page(browser, breda, make_assessment, questionnaire):
@@ -228,9 +229,11 @@ def test_council_letter(browser, breda, app):
     assert len(text.split()) < 550  # about one page
 
     add_action(finished, report.questionnaire.domains[0].id, title="Regievoerder aanwijzen", owner="Afdeling Sociaal")
+    add_action(finished, report.questionnaire.domains[0].id, title="Al afgerond", status="gereed")
     text = body_text(opened(get(browser, f"/checks/{finished.id}/raadsinformatiebrief.docx").data))
     assert "Regievoerder aanwijzen – trekker: Afdeling Sociaal, klaar: 1 maart 2099" in text
     assert report.start_package[0].recommendation.title not in text
+    assert "Al afgerond" not in text  # what we are going to do: open actions only
 
 
 def test_council_letter_in_own_words(breda, app):
