@@ -328,7 +328,7 @@ def report_docx(report: Report, plan: Plan, report_date: date | datetime) -> byt
         "Score en niveau per domein (0 tot 100)",
         ("Domein", "Score", "Niveau", "Beantwoord", "Weet ik niet"),
         ((d.domain.title, _score(d), _level(d), f"{d.answered} van {d.total}", str(d.unknown)) for d in result.domains),
-        (46, 18, 40, 28, 28),
+        (44, 17, 40, 31, 28),
     )
     w.heading("Startpakket: hier begint u mee", 2)
     if report.start_package:
