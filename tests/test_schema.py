@@ -36,6 +36,7 @@ DEFINITIONS = {
     "condition": "#/$defs/condition",
     "legacy_when": "#/$defs/legacy_when",
     "term": "#/$defs/term",
+    "estimate": "#/$defs/estimate",
     "mapping": "#/$defs/mapping",
     "mapping_question": "#/$defs/mapping_question",
 }

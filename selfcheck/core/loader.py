@@ -24,6 +24,7 @@ from .questionnaire import (
     Condition,
     Domain,
     DomainLevelIn,
+    Estimate,
     Level,
     Option,
     Question,
@@ -55,10 +56,12 @@ KEYS = {
         "scales",
         "priorities",
         "glossary",
+        "estimate",
         "domains",
         "recommendations",
         "mapping",
     },
+    "estimate": {"share", "year", "source", "note"},
     "scoring": {"min_coverage", "gap_below", "unknown_warning", "top_priority_max", "start_package"},
     "stage": {"id", "label"},
     "level": {"id", "label", "min", "max", "description", "requires"},
@@ -229,6 +232,7 @@ class _Builder:
         )
         caps = self.caps(root.get("overall_caps", []), questions, level_ids)
         glossary = self.glossary(root.get("glossary", []))
+        estimate = self.estimate(root.get("estimate"))
         mapping = self.version_mapping(root.get("mapping"), questions)
 
         title = self.text(root, "title", "(bestand)")
@@ -249,6 +253,7 @@ class _Builder:
             stages=tuple(self.stages.values()),
             glossary=glossary,
             mapping=mapping,
+            estimate=estimate,
         )
 
     def scoring(self, raw: Any) -> Scoring:
@@ -544,6 +549,23 @@ class _Builder:
                 )
             )
         return tuple(caps)
+
+    def estimate(self, raw: Any) -> Estimate | None:
+        if raw is None:
+            return None
+        node = self.mapping(raw, "estimate", "estimate")
+        share = self.share(node, "share", "estimate", 0.0)
+        if share <= 0:
+            self.problem("estimate.share", "moet groter dan 0 zijn")
+        year = self.number(node, "year", "estimate", default=0, minimum=1900)
+        if not isinstance(year, int):
+            self.problem("estimate.year", "verwacht een jaartal")
+        return Estimate(
+            share=share,
+            year=int(year or 0),
+            source=self.text(node, "source", "estimate"),
+            note=self.text(node, "note", "estimate", required=False),
+        )
 
     def glossary(self, raw: Any) -> tuple[Term, ...]:
         terms, seen = [], set()

@@ -206,6 +206,22 @@ class VersionMapping:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """The national share of minors with a parent with mental-health or addiction problems, with
+    its year and source: the report multiplies a gemeente's minors by it."""
+
+    share: float
+    year: int
+    source: str
+    note: str = ""
+
+    def children(self, minors: int) -> int:
+        """The estimated number of KOPP/KOV children among `minors`, rounded to the nearest hundred
+        (the share is an estimate; more digits would suggest a precision it lacks)."""
+        return int(minors * self.share / 100 + 0.5) * 100  # half up, like the scores
+
+
+@dataclass(frozen=True)
 class Scoring:
     min_coverage: float = 0.5  # share of a domain's weight answered ('weet ik niet' included) for a score
     gap_below: float = 0.6  # an answer below this share of the best is a gap
@@ -229,6 +245,7 @@ class Questionnaire:
     stages: tuple[Stage, ...] = ()
     glossary: tuple[Term, ...] = ()
     mapping: VersionMapping | None = None
+    estimate: Estimate | None = None
 
     @property
     def min_coverage(self) -> float:
