@@ -32,6 +32,22 @@ def test_admin_creates_and_edits_a_gemeente(browser, admin):
     assert db.session.get(Gemeente, breda.id).inhabitants == 187500
 
 
+def test_admin_records_the_minors_of_a_gemeente_with_their_year(browser, admin):
+    data = {"code": "GM0758", "name": "Breda", "inhabitants": "186000", "minors": "33500", "minors_year": "2024"}
+    assert browser.submit("/beheer/gemeenten/nieuw", data).status_code == 302
+    breda = db.session.query(Gemeente).one()
+    assert (breda.minors, breda.minors_year) == (33500, 2024)
+    for wrong, message in (
+        ({"minors": "200000"}, "Er kunnen niet meer minderjarigen dan inwoners zijn."),
+        ({"minors_year": ""}, "Vul het jaar in waar het aantal minderjarigen over gaat."),
+        ({"minors": "veel"}, "Ongeldig getal."),
+    ):
+        response = browser.submit(f"/beheer/gemeenten/{breda.id}", {**data, **wrong})
+        assert response.status_code == 422 and message in response.get_data(as_text=True), wrong
+    db.session.expire_all()
+    assert db.session.get(Gemeente, breda.id).minors == 33500  # nothing changed by a refused form
+
+
 def test_gemeente_form_errors_are_dutch_and_keep_input(browser, admin, make_gemeente):
     make_gemeente("GM0758", "Breda")
     response = browser.submit("/beheer/gemeenten/nieuw", {"code": "0758", "name": "Bredaa", "inhabitants": "-5"})

@@ -27,6 +27,26 @@ class GemeenteForm(Form):
         "Aantal inwoners",
         validators=[Optional(), NumberRange(min=0, max=2_000_000, message="Vul een aantal tussen 0 en 2.000.000 in.")],
     )
+    minors = IntegerField(
+        "Aantal minderjarigen (0 tot 18 jaar)",
+        validators=[Optional(), NumberRange(min=0, max=500_000, message="Vul een aantal tussen 0 en 500.000 in.")],
+    )
+    minors_year = IntegerField(
+        "Peiljaar van dat aantal",
+        validators=[Optional(), NumberRange(min=1990, max=2100, message="Vul een jaartal in, zoals 2024.")],
+    )
+
+    def validate_minors(self, field):
+        if field.data is not None and self.inhabitants.data is not None and field.data > self.inhabitants.data:
+            raise ValidationError("Er kunnen niet meer minderjarigen dan inwoners zijn.")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # An empty field stops its own validators (Optional), so the pair is checked here.
+        if self.minors.data is not None and self.minors_year.data is None and not self.minors_year.errors:
+            self.minors_year.errors.append("Vul het jaar in waar het aantal minderjarigen over gaat.")
+            valid = False
+        return valid
 
 
 class ImportForm(Form):
