@@ -74,6 +74,10 @@ GEMEENTEN = [
     ("GM0664", "Goes", "Zeeland", "Zeeland", 39_500),
 ]
 
+# Breda's and Utrecht's minors for the report's estimate: about a fifth of the inhabitants, rounded,
+# for the demo only (an admin records the real CBS figure with its year).
+DEMO_MINORS = {"GM0758": (35_000, 2024), "GM0344": (71_000, 2024)}
+
 ACCOUNTS = [
     # email, name, role, gemeente code
     ("beleid@breda.example", "Sanne de Vries", "beleidsmedewerker", "GM0758"),
@@ -307,6 +311,8 @@ def load_demo_data(store: QuestionnaireStore) -> bool:
     for code, name, province, region, inhabitants in GEMEENTEN:
         gemeenten[code] = Gemeente(code=code, name=name, province=province, jeugdregio=region, inhabitants=inhabitants)
         db.session.add(gemeenten[code])
+    for code, (minors, year) in DEMO_MINORS.items():
+        gemeenten[code].minors, gemeenten[code].minors_year = minors, year
     users = {}
     for email, name, role, code in ACCOUNTS:
         users[email] = User(email=email, name=name, role=role, gemeente=gemeenten.get(code))

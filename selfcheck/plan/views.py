@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from selfcheck import policy
 from selfcheck.check.operations import report_for
 from selfcheck.core.plan import Plan, PlannedAction, follow_up, is_overdue, not_yet_planned, progress
-from selfcheck.enums import ActionStatus, Status
+from selfcheck.enums import ActionStatus
 from selfcheck.extensions import db
-from selfcheck.models import Assessment, PlanAction, PlanFocus, utcnow
+from selfcheck.models import PlanAction, PlanFocus, utcnow
 from selfcheck.plan import queries
 from selfcheck.plan.forms import ActionForm, FocusForm
+from selfcheck.reports.context import previous_check
 from selfcheck.web.audit import record
 from selfcheck.web.templating import today  # deadlines are Dutch calendar days
 
@@ -96,16 +96,7 @@ def plan(assessment_id: int):
 
 def _previous(assessment):
     """The gemeente's definitive check before this one, whose plan this year's follows up."""
-    return db.session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.gemeente_id == assessment.gemeente_id,
-            Assessment.year < assessment.year,
-            Assessment.status == Status.DEFINITIEF.value,
-        )
-        .order_by(Assessment.year.desc())
-        .limit(1)
-    ).first()
+    return previous_check(assessment)
 
 
 @bp.post("/checks/<int:assessment_id>/plan/overnemen")

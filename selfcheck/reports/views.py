@@ -20,6 +20,7 @@ from selfcheck.extensions import db
 from selfcheck.models import Assessment
 from selfcheck.plan.views import plan_for, plan_stamp
 from selfcheck.reports import word
+from selfcheck.reports.context import report_context, stamp
 from selfcheck.web.audit import record
 
 bp = Blueprint("report", __name__)
@@ -71,6 +72,7 @@ class ReportCache:
             assessment.questionnaire_fingerprint,
             assessment.gemeente.name,
             plan_stamp(assessment),
+            stamp(assessment),
             self.version,
         )
         return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
@@ -100,9 +102,13 @@ def report_html(assessment: Assessment, kind: str) -> str:
         + "; ".join(f"{a.label} {a.score if a.score is not None else 'geen score'}" for a in chart.axes)
         + "."
     )
+    # Benchmark and estimate come from the current questionnaire, whichever version the check used.
+    context = report_context(assessment, current_app.extensions["questionnaire_store"].current)
     return render_template(
         KINDS[kind][0],
         report=report,
+        context=context,
+        national=context.national,
         plan=plan_for(assessment),
         report_date=assessment.submitted_at or assessment.updated_at,
         chart_data_url="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
