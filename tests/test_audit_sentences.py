@@ -30,11 +30,13 @@ def test_the_log_page_shows_sentences(browser, make_gemeente, make_user, make_as
     browser.login(officer.email)
     browser.submit(f"/checks/{assessment.id}/stap/1", {f"q_{question.id}": like(question, "deels"), "action": "save"})
     browser.get(f"/checks/{assessment.id}/rapport.pdf")
+    browser.get(f"/checks/{assessment.id}/raadsinformatiebrief.docx")
     browser.logout()
     browser.login(admin.email)
     log = " ".join(browser.get("/beheer/logboek").get_data(as_text=True).split())
     assert db.session.query(AuditEvent).count() >= 2
     assert "vraag 1.1" in log and question.id not in log  # the question by its number, not its id
     assert "als pdf gedownload" in log
+    assert "heeft de raadsinformatiebrief van de check 2026 als Word-bestand gedownload" in log
     for raw in ("prefilled", "kind:", "filters:", "{}", "True", "False"):
         assert raw not in log, raw

@@ -223,7 +223,7 @@ def _export(event: AuditEvent) -> str:
 
 _MAIL_KIND = {"invitation": "een uitnodiging", "reminder": "een herinnering", "renewed": "een nieuwe link"}
 _PASSWORD_VIA = {"invitation": "via de uitnodiging", "reset": "via de link voor een nieuw wachtwoord"}
-_REPORT = {"rapport": "het rapport", "inkoop": "de inkoopeisen"}
+_REPORT = {"rapport": "het rapport", "inkoop": "de inkoopeisen", "raadsinformatiebrief": "de raadsinformatiebrief"}
 
 
 def _recipient(detail: dict) -> str:
@@ -242,7 +242,9 @@ _WHAT = {
     "answers.saved": _answers,
     "assessment.submitted": lambda e: f"heeft {_check(e)} definitief gemaakt",
     "report.downloaded": lambda e: (
-        f"heeft {_REPORT.get(e.detail.get('kind'), 'het rapport')} van {_check(e)} als pdf gedownload"
+        f"heeft {_REPORT.get(e.detail.get('kind'), 'het rapport')} van {_check(e)} als "
+        + ("Word-bestand" if e.detail.get("format") == "docx" else "pdf")
+        + " gedownload"
     ),
     "gemeente.saved": lambda e: f"heeft de gegevens van gemeente {e.detail.get('name', '')} opgeslagen",
     "gemeenten.imported": lambda e: (
