@@ -6,10 +6,10 @@ import io
 import json
 import os
 import stat
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import IO
 
-from sqlalchemy import DateTime, func, select, text
+from sqlalchemy import Date, DateTime, func, select, text
 
 from selfcheck.extensions import db
 
@@ -37,7 +37,7 @@ def _schema_revision(connection) -> str:
 
 
 def _encode(value):
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date) else value  # datetime is a date too
 
 
 def open_backup_file(path) -> IO[str]:
@@ -108,8 +108,16 @@ def restore_backup(file: IO[str]) -> dict[str, int]:
         counts = {}
         for table in db.metadata.sorted_tables:
             dates = {c.name for c in table.columns if isinstance(c.type, DateTime)}
+            days = {c.name for c in table.columns if isinstance(c.type, Date)}
             rows = [
-                {k: (datetime.fromisoformat(v) if k in dates and v else v) for k, v in row.items()}
+                {
+                    k: datetime.fromisoformat(v)
+                    if k in dates and v
+                    else date.fromisoformat(v)
+                    if k in days and v
+                    else v
+                    for k, v in row.items()
+                }
                 for row in data["tables"].get(table.name, [])
             ]
             if rows:
