@@ -252,6 +252,23 @@ def test_advisers_plan_figures_are_counted_in_sql_and_match_the_rules(
     assert overdue == sorted(overdue, reverse=True)  # most overdue first
     assert queries.plan_years() == [2025]  # the draft's plan does not count
     assert sum(p.total for p in by_domain.values()) == len(made)
+    (year,) = queries.per_year(day)  # the draft's plan does not count here either
+    assert (year.year, year.plans) == (2025, len({name for name, _ in made}))
+    assert year.progress == progress([(a.status, a.due) for _, a in made], day)
+
+
+def test_the_trends_page_shows_plan_progress_per_year(
+    browser, make_gemeente, make_user, make_assessment, questionnaire
+):
+    made = _generated_plans(make_gemeente, make_user, make_assessment, questionnaire, count=6)
+    browser.login(make_user("adviseur").email)
+    page = " ".join(browser.get("/adviseur/trends").get_data(as_text=True).split())
+    row = page.split("Plannen van aanpak per jaar")[1]
+    plans = len({name for name, _ in made})
+    assert (
+        f'<th scope="row" class="utrecht-table__header-cell">2025</th><td class="utrecht-table__cell utrecht-table__cell--numeric-data">{plans}</td><td class="utrecht-table__cell utrecht-table__cell--numeric-data">{len(made)}</td>'
+        in row
+    )
 
 
 def test_the_advisers_plan_page(browser, make_gemeente, make_user, make_assessment, questionnaire):

@@ -27,7 +27,9 @@ from selfcheck.core.carryover import side_by_side
 from selfcheck.enums import Role
 from selfcheck.extensions import db
 from selfcheck.models import Assessment, Feedback, User
+from selfcheck.plan import queries as plan_queries
 from selfcheck.web.audit import record
+from selfcheck.web.templating import today
 
 bp = Blueprint("advisers", __name__)
 
@@ -175,7 +177,9 @@ def trends_page():
     table: dict[int, dict[str | None, int]] = {}
     for year, level_id, count in level_distribution_per_year():
         table.setdefault(year, {})[level_id] = count
-    return render_template("advisers/trends.html", questionnaire=questionnaire, table=table)
+    return render_template(
+        "advisers/trends.html", questionnaire=questionnaire, table=table, plans=plan_queries.per_year(today())
+    )
 
 
 @bp.post("/checks/<int:assessment_id>/feedback")

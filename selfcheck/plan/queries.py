@@ -72,6 +72,24 @@ def per_gemeente(today: date, year: int | None = None) -> list[GemeentePlan]:
     ]
 
 
+@dataclass(frozen=True)
+class YearPlans:
+    year: int
+    plans: int  # definitive checks of that year with at least one action
+    progress: Progress
+
+
+def per_year(today: date) -> list[YearPlans]:
+    """Per year of the checks, oldest first: how many plans there are and how far their actions are,
+    beside the score trend on the advisers' trends page."""
+    query = (
+        _scope(select(Assessment.year, func.count(func.distinct(Assessment.id)).label("plans"), *_counts(today)), None)
+        .group_by(Assessment.year)
+        .order_by(Assessment.year)
+    )
+    return [YearPlans(row.year, row.plans, _progress(row)) for row in db.session.execute(query)]
+
+
 def plan_years() -> list[int]:
     """The years that have a definitive check with a plan, newest first."""
     query = (
