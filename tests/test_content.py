@@ -4,6 +4,7 @@ Generated from questions.yaml: a rule added there is tested here without writing
 """
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from scripts.brief_runs import run_hash, runs, words
 from selfcheck.core.advice import recommend, start_package
 from selfcheck.core.carryover import carry_over
 from selfcheck.core.loader import load_questionnaire
-from selfcheck.core.questionnaire import AnswerIs, AnyUnknown, DomainLevelIn, StageIs
+from selfcheck.core.questionnaire import PLACEHOLDER, AnswerIs, AnyUnknown, DomainLevelIn, StageIs
 from selfcheck.core.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,53 @@ def test_one_vocabulary():
     for text in texts:
         for word in words(text):
             assert word != "aandachtsfunctionaris" or "meldcode" in text.lower(), text
+
+
+# -- the procurement clauses (the inkoopbijlage) -------------------------------------------------
+
+CLAUSES = [(q, i, c) for q in Q.questions for i, c in enumerate(q.requirements)]
+
+
+def test_there_are_clauses_for_every_instrument():
+    assert len({q.id for q, _, _ in CLAUSES}) >= 20
+    assert {i for _, _, c in CLAUSES for i in c.instruments} == {"jeugdwet", "wmo", "subsidie"}
+
+
+@pytest.mark.parametrize("question, index, clause", CLAUSES, ids=[f"{q.id}[{i}]" for q, i, _ in CLAUSES])
+def test_every_clause_is_usable_as_it_stands(question, index, clause):
+    """An inkoper pastes it: it names its instrument, how compliance is checked, and what to fill in."""
+    assert clause.structured and clause.title, "the shipped file uses the full form, not a plain text"
+    assert clause.instruments
+    assert clause.verification.evidence.endswith((".", "?")), "evidence is a sentence"
+    assert clause.verification.frequency and not clause.verification.frequency.endswith(".")
+    named = {p.name for p in clause.placeholders}
+    assert set(PLACEHOLDER.findall(clause.text)) == named
+    for placeholder in clause.placeholders:
+        assert len(words(placeholder.guidance)) >= 8, f"[{placeholder.name}]: guidance, not a label"
+    # an internal step of the gemeente belongs in a recommendation, not in a contract
+    assert not clause.text.lower().startswith("de gemeente")
+    assert "opdrachtnemer" in clause.text.lower(), "the contractor is the one bound"
+    # numbers are derived, never typed: a typed 'J-3' would go stale when clauses move
+    for text in (clause.text, clause.basis, clause.verification.evidence, *(p.guidance for p in clause.placeholders)):
+        assert not re.search(r"\b[JWSE]-\d", text), text
+
+
+def test_aandachtsfunctionaris_hours_are_an_example_not_a_norm():
+    """Breda's 8 hours a week is one pilot's figure: the guidance says so, with its years and source."""
+    (hours,) = [
+        p
+        for _, _, c in CLAUSES
+        for p in c.placeholders
+        if p.name == "uren per week" and "aandachtsfunctionaris" in c.text
+    ]
+    assert "8 uur per week" in hours.guidance and "geen norm" in hours.guidance
+    assert "2013-2015" in hours.guidance and "Trimbos" in hours.guidance
+
+
+def test_clause_numbers_are_unique_per_instrument():
+    numbers = Q.clause_numbers
+    assert len(set(numbers.values())) == len(numbers)
+    assert len(numbers) == sum(len(c.instruments) for _, _, c in CLAUSES)
 
 
 # -- scoring the real questionnaire -------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from selfcheck.core.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
-from selfcheck.core.questionnaire import AnswerIs, Trigger, UnknownAtLeast
+from selfcheck.core.questionnaire import INSTRUMENTS, AnswerIs, Clause, Trigger, UnknownAtLeast
 from tests.core_fixtures import small_data, small_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -283,10 +283,110 @@ def test_fingerprint_ignores_layout_but_not_content():
     assert small_questionnaire(changed).fingerprint != base.fingerprint
 
 
-def test_requirements_must_be_texts():
+def test_requirements_must_be_a_list_of_clauses():
     data = small_data()
-    data["domains"][0]["questions"][0]["requirements"] = ["Eis een.", ""]
+    data["domains"][0]["questions"][0]["requirements"] = ["Eis een.", "", 3]
     data["domains"][0]["questions"][1]["requirements"] = "geen lijst"
     problems = problems_of(data)
     assert "domains[0].questions[0].requirements[1]: ontbrekende tekst" in problems
-    assert "domains[0].questions[1].requirements: verwacht een lijst met teksten" in problems
+    assert (
+        "domains[0].questions[0].requirements[2]: verwacht een eis met 'text', 'instruments' en 'verification', "
+        "of een tekst" in problems
+    )
+    assert "domains[0].questions[1].requirements: verwacht een lijst met eisen" in problems
+
+
+def clause(**changes):
+    node = {
+        "title": "Kindcheck",
+        "text": "De opdrachtnemer doet de Kindcheck bij [welke cliënten] en meldt dat binnen [termijn].",
+        "instruments": ["wmo", "subsidie"],
+        "basis": "Wet verplichte meldcode (2013).",
+        "verification": {"evidence": "Halfjaarrapportage.", "frequency": "halfjaarlijks"},
+        "placeholders": {"welke cliënten": "Kies de groep.", "termijn": "Een aantal weken."},
+    }
+    node.update(changes)
+    return {key: value for key, value in node.items() if value is not None}
+
+
+def test_structured_clause_builds_model():
+    data = small_data()
+    data["domains"][0]["questions"][0]["requirements"] = [clause(), "Een oude eis zonder instrument."]
+    structured, plain = small_questionnaire(data).question("a1").requirements
+    assert structured.title == "Kindcheck" and structured.instruments == ("wmo", "subsidie")
+    assert structured.verification.evidence == "Halfjaarrapportage."
+    assert structured.verification.frequency == "halfjaarlijks"
+    assert [(p.name, p.guidance) for p in structured.placeholders] == [
+        ("welke cliënten", "Kies de groep."),
+        ("termijn", "Een aantal weken."),
+    ]
+    assert structured.structured and not plain.structured
+    assert plain.text == "Een oude eis zonder instrument." and plain.instruments == () and plain.verification is None
+
+
+@pytest.mark.parametrize(
+    "changes, problem",
+    [
+        ({"instruments": None}, "requirements[0].instruments: geef minstens één instrument: jeugdwet, wmo, subsidie"),
+        ({"instruments": []}, "requirements[0].instruments: geef minstens één instrument"),
+        ({"instruments": ["wmo", "aanbesteding"]}, "requirements[0].instruments: onbekend instrument 'aanbesteding'"),
+        ({"instruments": ["wmo", "wmo"]}, "requirements[0].instruments: instrument 'wmo' staat er twee keer"),
+        ({"verification": None}, "requirements[0].verification: verwacht een lijst van sleutels en waarden"),
+        ({"verification": {"evidence": "Jaarverslag."}}, "requirements[0].verification.frequency: ontbrekende tekst"),
+        ({"title": None}, "requirements[0].title: ontbrekende tekst"),
+        ({"text": " "}, "requirements[0].text: ontbrekende tekst"),
+        ({"placeholders": {"termijn": "Weken."}}, "[welke cliënten] staat in de tekst maar heeft geen toelichting"),
+        (
+            {"placeholders": {"welke cliënten": "x", "termijn": "y", "aantal": "z"}},
+            "requirements[0].placeholders.aantal: [aantal] staat niet in de tekst van de eis",
+        ),
+        ({"placeholders": {"welke cliënten": "", "termijn": "y"}}, "placeholders.welke cliënten: ontbrekende tekst"),
+        ({"grondslag": "x"}, "requirements[0].grondslag: onbekende sleutel 'grondslag'"),
+    ],
+)
+def test_structured_clause_problems_name_their_place(changes, problem):
+    data = small_data()
+    data["domains"][0]["questions"][1]["requirements"] = [clause(**changes)]
+    assert any(problem in p and p.startswith("domains[0].questions[1].") for p in problems_of(data)), problem
+
+
+def test_basis_and_placeholders_are_optional():
+    data = small_data()
+    text = "De opdrachtnemer rapporteert jaarlijks."
+    data["domains"][0]["questions"][0]["requirements"] = [clause(text=text, basis=None, placeholders=None)]
+    only = small_questionnaire(data).question("a1").requirements[0]
+    assert only.basis == "" and only.placeholders == ()
+
+
+def test_old_version_with_plain_clauses_still_loads():
+    """questionnaires/2026.1.yaml, like the versions stored with old checks, has plain-text clauses."""
+    old = load_questionnaire(ROOT / "questionnaires" / "2026.1.yaml")
+    clauses = [c for q in old.questions for c in q.requirements]
+    assert clauses and all(not c.structured and c.text for c in clauses)
+
+
+def test_clause_numbers_count_per_instrument_over_the_whole_file():
+    data = small_data()
+    data["domains"][0]["questions"][0]["requirements"] = [
+        clause(instruments=["jeugdwet"]),
+        clause(instruments=["jeugdwet", "subsidie"]),
+    ]
+    data["domains"][0]["questions"][1]["requirements"] = ["Een oude eis."]
+    data["domains"][1]["questions"][0]["requirements"] = [clause(instruments=["subsidie", "wmo"])]
+    q = small_questionnaire(data)
+    b1 = q.domains[1].questions[0].id
+    assert q.clause_numbers == {
+        ("a1", 0, "jeugdwet"): "J-1",
+        ("a1", 1, "jeugdwet"): "J-2",
+        ("a1", 1, "subsidie"): "S-1",
+        ("a2", 0, ""): "E-1",
+        (b1, 0, "subsidie"): "S-2",
+        (b1, 0, "wmo"): "W-1",
+    }
+
+
+def test_a_subsidy_decision_binds_the_subsidieontvanger():
+    jeugdwet, _, subsidie = INSTRUMENTS
+    c = Clause(text="De opdrachtnemer meldt het; de gemeente belt de opdrachtnemer.", instruments=("subsidie",))
+    assert c.text_for(jeugdwet) == c.text
+    assert c.text_for(subsidie) == "De subsidieontvanger meldt het; de gemeente belt de subsidieontvanger."

@@ -14,6 +14,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from selfcheck.core.loader import ID_PATTERN, KEYS, QuestionnaireError, parse_questionnaire
+from selfcheck.core.questionnaire import INSTRUMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "questions.schema.json").read_text(encoding="utf-8"))
@@ -32,6 +33,8 @@ DEFINITIONS = {
     "option": "#/$defs/option",
     "domain": "#/$defs/domain",
     "question": "#/$defs/question",
+    "clause": "#/$defs/clause",
+    "verification": "#/$defs/verification",
     "recommendation": "#/$defs/recommendation",
     "condition": "#/$defs/condition",
     "legacy_when": "#/$defs/legacy_when",
@@ -243,6 +246,45 @@ def test_unknown_answer_has_no_score_and_others_need_one(data):
     assert refused_at(data, "$.scales.standaard[0]")
     assert refused_at(data, f"$.scales.standaard[{scale.index(unknown)}]")
     assert_loader_refuses(data, "scales.standaard[0].score: verwacht een getal", "heeft geen score")
+
+
+def _first_clause(data) -> tuple[str, dict]:
+    """The JSON path and the data of the first structured clause in questions.yaml."""
+    for i, domain in enumerate(data["domains"]):
+        for j, question in enumerate(domain["questions"]):
+            if question.get("requirements"):
+                return f"$.domains[{i}].questions[{j}].requirements[0]", question["requirements"][0]
+    raise AssertionError("questions.yaml has no requirements")
+
+
+def test_clause_with_unknown_instrument_is_refused(data):
+    place, clause = _first_clause(data)
+    clause["instruments"] = ["aanbesteding"]
+    assert refused_at(data, f"{place}.instruments[0]")
+    assert_loader_refuses(data, "onbekend instrument 'aanbesteding'")
+
+
+def test_clause_without_verification_is_refused(data):
+    place, clause = _first_clause(data)
+    del clause["verification"]
+    assert refused_at(data, place)
+    assert_loader_refuses(data, ".verification: verwacht een lijst van sleutels en waarden")
+
+
+def test_plain_text_clause_stays_valid(data):
+    """Versions before 2026.2 (questionnaires/2026.1.yaml and those stored in the database) use plain texts."""
+    place, clause = _first_clause(data)
+    path = place.removeprefix("$.").replace("[", ".").replace("]", "").split(".")
+    node = data
+    for key in path[:-2]:
+        node = node[int(key)] if key.isdigit() else node[key]
+    node["requirements"][0] = clause["text"]
+    assert not refused_at(data, place)
+
+
+def test_schema_knows_the_loaders_instruments():
+    items = SCHEMA["$defs"]["clause"]["properties"]["instruments"]["items"]
+    assert items["enum"] == [i.id for i in INSTRUMENTS]
 
 
 # -- (c) the schema's keys are the loader's keys -------------------------------------------------

@@ -18,15 +18,19 @@ from typing import Any
 import yaml
 
 from .questionnaire import (
+    INSTRUMENTS,
+    PLACEHOLDER,
     AnswerIs,
     AnyUnknown,
     Cap,
+    Clause,
     Condition,
     Domain,
     DomainLevelIn,
     Estimate,
     Level,
     Option,
+    Placeholder,
     Question,
     QuestionMapping,
     Questionnaire,
@@ -38,6 +42,7 @@ from .questionnaire import (
     Term,
     Trigger,
     UnknownAtLeast,
+    Verification,
     VersionMapping,
 )
 
@@ -70,6 +75,8 @@ KEYS = {
     "option": {"value", "label", "score", "unknown", "regional", "stage"},
     "domain": {"id", "title", "introduction", "weight", "questions"},
     "question": {"id", "text", "help", "scale", "options", "weight", "source", "requirements", "find_out"},
+    "clause": {"title", "text", "instruments", "basis", "verification", "placeholders"},
+    "verification": {"evidence", "frequency"},
     "recommendation": {"id", "domain", "title", "text", "priority", "source", "when"},
     "condition": {"question", "answers", "domain_level", "stage", "unknown"},
     "legacy_when": {"answers", "levels", "unknown_at_least"},
@@ -418,8 +425,68 @@ class _Builder:
             source=self.text(node, "source", place),
             weight=float(weight or 1),
             domain_id=domain_id,
-            requirements=self.texts(node, "requirements", place),
+            requirements=self.clauses(node.get("requirements", []), f"{place}.requirements"),
             find_out=self.text(node, "find_out", place, required=False),
+        )
+
+    def clauses(self, raw: Any, place: str) -> tuple[Clause, ...]:
+        """Procurement clauses: each a mapping, or (as in files before 2026.2) a plain text."""
+        if not isinstance(raw, list):
+            self.problem(place, "verwacht een lijst met eisen")
+            return ()
+        clauses = []
+        for i, node in enumerate(raw):
+            clause_place = f"{place}[{i}]"
+            if isinstance(node, str):
+                if node.strip():
+                    clauses.append(Clause(text=" ".join(node.split())))
+                else:
+                    self.problem(clause_place, "ontbrekende tekst")
+            elif isinstance(node, dict):
+                clauses.append(self.clause(node, clause_place))
+            else:
+                self.problem(clause_place, "verwacht een eis met 'text', 'instruments' en 'verification', of een tekst")
+        return tuple(clauses)
+
+    def clause(self, node: dict, place: str) -> Clause:
+        node = self.mapping(node, place, "clause")
+        text = self.text(node, "text", place)
+        known = [i.id for i in INSTRUMENTS]
+        raw = node.get("instruments")
+        instruments = []
+        if not isinstance(raw, list) or not raw:
+            self.problem(f"{place}.instruments", f"geef minstens één instrument: {', '.join(known)}")
+            raw = []
+        for value in raw:
+            if value not in known:
+                self.problem(f"{place}.instruments", f"onbekend instrument {value!r}; kies uit {', '.join(known)}")
+            elif value in instruments:
+                self.problem(f"{place}.instruments", f"instrument '{value}' staat er twee keer")
+            else:
+                instruments.append(value)
+        check = self.mapping(node.get("verification"), f"{place}.verification", "verification")
+        verification = Verification(
+            evidence=self.text(check, "evidence", f"{place}.verification"),
+            frequency=self.text(check, "frequency", f"{place}.verification"),
+        )
+        guidance = self.mapping(node.get("placeholders", {}), f"{place}.placeholders")
+        in_text = list(dict.fromkeys(PLACEHOLDER.findall(text)))
+        placeholders = []
+        for name in in_text:
+            if name not in guidance:
+                self.problem(f"{place}.placeholders", f"[{name}] staat in de tekst maar heeft geen toelichting")
+            else:
+                placeholders.append(Placeholder(name, self.text(guidance, name, f"{place}.placeholders")))
+        for name in guidance:
+            if name not in in_text:
+                self.problem(f"{place}.placeholders.{name}", f"[{name}] staat niet in de tekst van de eis")
+        return Clause(
+            text=text,
+            title=self.text(node, "title", place),
+            instruments=tuple(instruments),
+            basis=self.text(node, "basis", place, required=False),
+            verification=verification,
+            placeholders=tuple(placeholders),
         )
 
     def priorities(self, raw: Any) -> dict[int, str]:

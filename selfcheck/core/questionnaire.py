@@ -36,6 +36,71 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Instrument:
+    """Where a procurement clause goes: a contract under one of the two laws, or a subsidy decision."""
+
+    id: str
+    prefix: str  # the clauses' numbers: J-1, W-1, S-1
+    label: str
+    party: str  # what the clauses call the other party in this instrument
+
+
+INSTRUMENTS = (
+    Instrument("jeugdwet", "J", "Contract onder de Jeugdwet", "opdrachtnemer"),
+    Instrument("wmo", "W", "Contract onder de Wmo 2015", "opdrachtnemer"),
+    # the Awb speaks of the subsidieontvanger; a beschikking that says 'opdrachtnemer' reads wrong
+    Instrument("subsidie", "S", "Subsidiebeschikking", "subsidieontvanger"),
+)
+# Clauses of files before 2026.2 are plain texts without an instrument: they keep a group of their own.
+NO_INSTRUMENT = Instrument("", "E", "Eisen zonder opgegeven instrument", "opdrachtnemer")
+PLACEHOLDER = re.compile(r"\[([^\[\]]+)\]")
+
+
+@dataclass(frozen=True)
+class Verification:
+    """How the gemeente checks that a clause is kept: the evidence and how often."""
+
+    evidence: str
+    frequency: str
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """What to fill in for one [placeholder] of a clause's text."""
+
+    name: str  # the text between the brackets
+    guidance: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause a contract or subsidy decision can contain, for the procurement annex.
+
+    Files before 2026.2 give a plain text: a clause with only `text`."""
+
+    text: str
+    title: str = ""
+    instruments: tuple[str, ...] = ()  # ids from INSTRUMENTS
+    basis: str = ""  # the law, guideline or policy it rests on; empty: none given
+    verification: Verification | None = None
+    placeholders: tuple[Placeholder, ...] = ()
+
+    @property
+    def structured(self) -> bool:
+        return bool(self.instruments)
+
+    def text_for(self, instrument: Instrument) -> str:
+        """The text as it reads in that instrument: a subsidy decision binds a subsidieontvanger."""
+        if instrument.party == "opdrachtnemer":
+            return self.text
+        return re.sub(
+            r"\b([Oo])pdrachtnemer",
+            lambda m: ("S" if m.group(1) == "O" else "s") + instrument.party[1:],
+            self.text,
+        )
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     text: str
@@ -44,7 +109,7 @@ class Question:
     source: str
     weight: float = 1.0
     domain_id: str = ""
-    requirements: tuple[str, ...] = ()  # contract or subsidy clauses for the procurement annex
+    requirements: tuple[Clause, ...] = ()  # contract or subsidy clauses for the procurement annex
     find_out: str = ""  # the first step when the answer is 'weet ik niet': who knows, how to find out
 
     @cached_property
@@ -287,6 +352,22 @@ class Questionnaire:
     def terms_for(self, question: Question) -> tuple[Term, ...]:
         """The begrippenlijst entries a question's text or help uses."""
         return self._question_terms.get(question.id, ())
+
+    @cached_property
+    def clause_numbers(self) -> dict[tuple[str, int, str], str]:
+        """(question id, clause index, instrument id) -> number such as 'J-3'.
+
+        Counted over the whole questionnaire in file order, per instrument, so a number is the same
+        in every gemeente's annex of this version, whatever that annex leaves out; nobody types them."""
+        counters: dict[str, int] = {}
+        numbers = {}
+        prefixes = {i.id: i.prefix for i in (*INSTRUMENTS, NO_INSTRUMENT)}
+        for question in self.questions:
+            for index, clause in enumerate(question.requirements):
+                for instrument_id in clause.instruments or ("",):
+                    counters[instrument_id] = counters.get(instrument_id, 0) + 1
+                    numbers[question.id, index, instrument_id] = f"{prefixes[instrument_id]}-{counters[instrument_id]}"
+        return numbers
 
     @cached_property
     def cap_questions(self) -> frozenset[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .advice import Advice, recommend, start_package
 from .chart import Radar, radar
 from .consensus import Disagreement, PerspectiveView, RespondentAnswers, disagreements, perspective_spread
-from .questionnaire import Option, Question, Questionnaire
+from .questionnaire import INSTRUMENTS, NO_INSTRUMENT, Clause, Instrument, Option, Question, Questionnaire
 from .scoring import QuestionResult, Result, score
 
 TOP_DIFFERENCES = 5
@@ -22,6 +22,23 @@ class AnsweredQuestion:
     question: Question
     option: Option | None
     comment: str
+
+
+@dataclass(frozen=True)
+class AnnexClause:
+    """One clause as it stands in one instrument's group of the procurement annex."""
+
+    number: str  # e.g. 'J-3', stable within the questionnaire version
+    clause: Clause
+    text: str  # worded for the instrument (a subsidy decision binds a subsidieontvanger)
+    question: QuestionResult  # the not (yet) arranged practice it comes from
+    also: tuple[tuple[str, str], ...] = ()  # (number, instrument label) where else the clause stands
+
+
+@dataclass(frozen=True)
+class AnnexGroup:
+    instrument: Instrument
+    clauses: tuple[AnnexClause, ...]
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,34 @@ class Report:
         return tuple(
             q for d in self.result.domains for q in d.questions if q.question.requirements and q not in d.strengths
         )
+
+    @property
+    def procurement_annex(self) -> tuple[AnnexGroup, ...]:
+        """The clauses of `procurement`, grouped by instrument in a fixed order; empty groups left out."""
+        numbers = self.questionnaire.clause_numbers
+        labels = {i.id: i.label for i in (*INSTRUMENTS, NO_INSTRUMENT)}
+        groups = []
+        for instrument in (*INSTRUMENTS, NO_INSTRUMENT):
+            clauses = []
+            for q in self.procurement:
+                for index, clause in enumerate(q.question.requirements):
+                    ids = clause.instruments or ("",)
+                    if instrument.id not in ids:
+                        continue
+                    clauses.append(
+                        AnnexClause(
+                            number=numbers[q.question.id, index, instrument.id],
+                            clause=clause,
+                            text=clause.text_for(instrument),
+                            question=q,
+                            also=tuple(
+                                (numbers[q.question.id, index, i], labels[i]) for i in ids if i != instrument.id
+                            ),
+                        )
+                    )
+            if clauses:
+                groups.append(AnnexGroup(instrument, tuple(clauses)))
+        return tuple(groups)
 
 
 def build_report(
