@@ -311,9 +311,8 @@ def test_no_glyph_is_notdef_and_no_system_font(rendered, kind):
         notdef = [(s.page + 1, s.font.name, s.text) for s in shown if 0 in s.gids]
     assert notdef == []
     if kind == "rapport":
-        assert {"Emoji", "Arabic", "Hebrew", "Sans-Ext", "Fallback"} <= {
-            n.split("Rapport-")[1].split("-Oblique")[0] for n in fonts
-        }
+        for family in ("Sans-Ext", "Arabic", "Hebrew", "Emoji", "Fallback"):
+            assert any(f"+Rapport-{family}" in name for name in fonts), family
 
 
 def test_comments_keep_their_text(rendered):
