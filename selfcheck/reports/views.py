@@ -39,6 +39,7 @@ RENDER_INPUTS = (
     "selfcheck/web/templating.py",
     "selfcheck/reports/*.py",
     "selfcheck/plan/*.py",
+    "static/vendor/fonts/*",
 )
 
 
