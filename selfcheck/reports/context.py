@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from selfcheck.advisers.queries import MIN_GROUP, Filters, Spread, benchmark
+from selfcheck.advisers.queries import MIN_GROUP, SIZE_CLASSES, Filters, Spread, benchmark, size_class
 from selfcheck.check.store import OVERALL
 from selfcheck.core.questionnaire import Questionnaire
 from selfcheck.enums import Perspective, Status
@@ -33,8 +33,25 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A group the gemeente belongs to (its jeugdregio, its size class), with its spread per domain."""
+
+    label: str  # "jeugdregio West-Brabant-Oost", "gemeenten van 100.000 inwoners of meer"
+    spread: dict[str, Spread]
+
+    @property
+    def n(self) -> int:
+        return self.spread[OVERALL].n
+
+    @property
+    def shown(self) -> bool:
+        return self.spread[OVERALL].shown
+
+
+@dataclass(frozen=True)
 class ReportContext:
     national: dict[str, Spread] | None  # None when too few gemeenten have a definitive check
+    groups: tuple[Group, ...]  # shown or not: the report says why a group has no figures
     previous_year: int | None
     previous_version: str | None  # the questionnaire version last year's check used
     previous: dict[str, int | None]  # domain id (and OVERALL) -> last definitive check's score
@@ -61,6 +78,15 @@ def previous_check(assessment: Assessment) -> Assessment | None:
 
 def report_context(assessment: Assessment, questionnaire: Questionnaire) -> ReportContext:
     national = benchmark(questionnaire, Filters())
+    gemeente = assessment.gemeente
+    groups = []
+    if gemeente.jeugdregio:
+        groups.append(
+            Group(f"jeugdregio {gemeente.jeugdregio}", benchmark(questionnaire, Filters(region=gemeente.jeugdregio)))
+        )
+    size = size_class(gemeente.inhabitants)
+    if size:
+        groups.append(Group(f"gemeenten met {SIZE_CLASSES[size][0]}", benchmark(questionnaire, Filters(size=size))))
     previous = previous_check(assessment)
     scores = (
         dict(
@@ -71,7 +97,7 @@ def report_context(assessment: Assessment, questionnaire: Questionnaire) -> Repo
         if previous
         else {}
     )
-    gemeente, share = assessment.gemeente, questionnaire.estimate
+    share = questionnaire.estimate
     estimate = None
     if share and gemeente.minors:
         estimate = Estimate(
@@ -88,6 +114,7 @@ def report_context(assessment: Assessment, questionnaire: Questionnaire) -> Repo
     )
     return ReportContext(
         national=national if national[OVERALL].shown else None,
+        groups=tuple(groups),
         previous_year=previous.year if previous else None,
         previous_version=previous.questionnaire_version.version if previous else None,
         previous=scores,
@@ -100,10 +127,11 @@ def report_context(assessment: Assessment, questionnaire: Questionnaire) -> Repo
 
 def stamp(assessment: Assessment) -> str:
     """Changes whenever the context of this check's report may have: another gemeente's definitive
-    check (the national figures), last year's check, the gemeente's minors, a respondent submitting."""
+    check (the national and group figures), last year's check, the gemeente's minors, a respondent submitting."""
     count, latest = db.session.execute(
         select(func.count(), func.max(Assessment.updated_at)).where(Assessment.status == Status.DEFINITIEF.value)
     ).one()
     gemeente = assessment.gemeente
     responses = sorted((r.id, str(r.submitted_at)) for r in assessment.responses)
-    return f"{count}/{latest}/{gemeente.minors}/{gemeente.minors_year}/{responses}"
+    place = (gemeente.jeugdregio, gemeente.inhabitants, gemeente.minors, gemeente.minors_year)
+    return f"{count}/{latest}/{place}/{responses}"
