@@ -4,7 +4,15 @@ import pytest
 import yaml
 
 from selfcheck.core.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
-from selfcheck.core.questionnaire import INSTRUMENTS, AnswerIs, Clause, Trigger, UnknownAtLeast
+from selfcheck.core.questionnaire import (
+    INSTRUMENTS,
+    AnswerIs,
+    Clause,
+    Placeholder,
+    Trigger,
+    UnknownAtLeast,
+    Verification,
+)
 from tests.core_fixtures import small_data, small_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -387,6 +395,14 @@ def test_clause_numbers_count_per_instrument_over_the_whole_file():
 
 def test_a_subsidy_decision_binds_the_subsidieontvanger():
     jeugdwet, _, subsidie = INSTRUMENTS
-    c = Clause(text="De opdrachtnemer meldt het; de gemeente belt de opdrachtnemer.", instruments=("subsidie",))
-    assert c.text_for(jeugdwet) == c.text
-    assert c.text_for(subsidie) == "De subsidieontvanger meldt het; de gemeente belt de subsidieontvanger."
+    c = Clause(
+        text="De opdrachtnemer meldt het; de gemeente belt de opdrachtnemer.",
+        instruments=("subsidie",),
+        verification=Verification("Jaarverslag van de opdrachtnemer.", "jaarlijks"),
+        placeholders=(Placeholder("termijn", "Opdrachtnemers melden snel."),),
+    )
+    assert c.worded_for(jeugdwet) is c
+    worded = c.worded_for(subsidie)
+    assert worded.text == "De subsidieontvanger meldt het; de gemeente belt de subsidieontvanger."
+    assert worded.verification.evidence == "Jaarverslag van de subsidieontvanger."
+    assert worded.placeholders[0].guidance == "Subsidieontvangers melden snel."

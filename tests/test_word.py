@@ -188,14 +188,36 @@ def test_procurement_annex_alone(browser, breda, app):
     found = headings(doc)
     assert_in_order(found)
     assert found[0] == (0, "Eisen voor inkoop en subsidie")
-    assert found[1:] == [(1, q.question.text) for q in report.procurement]
+    groups = report.procurement_annex
+    expected = []
+    for group in groups:
+        expected += [(1, group.instrument.label)] + [(2, f"{c.number} {c.clause.title}") for c in group.clauses]
+    assert found[1:] == expected
+    assert [g.instrument.id for g in groups] == ["jeugdwet", "wmo", "subsidie"]
     text = body_text(doc)
     assert "De opdrachtnemer" in text and "Concept" not in text
-    numbered = [p for p in doc.paragraphs if p.style.name == "List Number"]
-    assert len(numbered) == sum(len(q.question.requirements) for q in report.procurement)
-    # each question's requirements are a list of their own, numbered from 1
-    num_ids = {p._p.pPr.numPr.numId.val for p in numbered}
-    assert len(num_ids) == len(report.procurement)
+    assert "De subsidieontvanger" in text  # the subsidy group binds the subsidieontvanger
+    for label in ("Grondslag: ", "Zo controleert u het (", "Uit de check: "):
+        assert text.count(label) == sum(len(g.clauses) for g in groups), label
+    # every [placeholder] is explained where the clause stands
+    guided = [c for g in groups for c in g.clauses if c.clause.placeholders]
+    assert guided and all(f"Invullen [{p.name}]: {p.guidance}" in text for c in guided for p in c.clause.placeholders)
+    assert not [p for p in doc.paragraphs if p.style.name == "List Number"]
+
+
+def test_report_annex_clauses_sit_under_their_instrument(app, questionnaire):
+    """In the whole report the annex is a level-1 chapter: instruments at 2, clauses at 3."""
+    values = {q.id: ("nee", "") for q in questionnaire.questions if q.option("nee")}
+    report = build_report(questionnaire, values, gemeente="Breda", year=2026, submitted=True)
+    with app.test_request_context():
+        doc = opened(word.report_docx(report, Plan((), (), Progress()), date(2026, 3, 2)))
+    found = headings(doc)
+    assert_in_order(found)
+    start = found.index((1, "Bijlage: eisen voor inkoop en subsidie"))
+    annex = found[start + 1 : start + 1 + sum(1 + len(g.clauses) for g in report.procurement_annex)]
+    assert annex[0] == (2, "Contract onder de Jeugdwet")
+    assert {level for level, _ in annex} == {2, 3}
+    assert (3, "J-1 Bijdrage aan de KOPP/KOV-doelen") in annex
 
 
 def test_council_letter(browser, breda, app):

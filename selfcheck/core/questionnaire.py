@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 
@@ -43,16 +43,43 @@ class Instrument:
     prefix: str  # the clauses' numbers: J-1, W-1, S-1
     label: str
     party: str  # what the clauses call the other party in this instrument
+    scope: str = ""  # for whom the inkoper uses this group
 
 
 INSTRUMENTS = (
-    Instrument("jeugdwet", "J", "Contract onder de Jeugdwet", "opdrachtnemer"),
-    Instrument("wmo", "W", "Contract onder de Wmo 2015", "opdrachtnemer"),
+    Instrument(
+        "jeugdwet",
+        "J",
+        "Contract onder de Jeugdwet",
+        "opdrachtnemer",
+        "Voor de overeenkomst met jeugdhulpaanbieders, ook voor vrij toegankelijke preventie die als jeugdhulp is ingekocht.",
+    ),
+    Instrument(
+        "wmo",
+        "W",
+        "Contract onder de Wmo 2015",
+        "opdrachtnemer",
+        "Voor de overeenkomst met aanbieders die volwassenen ondersteunen, zoals begeleiding en beschermd wonen.",
+    ),
     # the Awb speaks of the subsidieontvanger; a beschikking that says 'opdrachtnemer' reads wrong
-    Instrument("subsidie", "S", "Subsidiebeschikking", "subsidieontvanger"),
+    Instrument(
+        "subsidie",
+        "S",
+        "Subsidiebeschikking",
+        "subsidieontvanger",
+        "Voor subsidie aan bijvoorbeeld welzijn, maatschappelijk werk of de preventieafdeling van GGZ of "
+        "verslavingszorg: neem de eisen op als verplichtingen van de subsidieontvanger in de beschikking "
+        "(Algemene wet bestuursrecht, titel 4.2, en uw subsidieverordening).",
+    ),
 )
 # Clauses of files before 2026.2 are plain texts without an instrument: they keep a group of their own.
-NO_INSTRUMENT = Instrument("", "E", "Eisen zonder opgegeven instrument", "opdrachtnemer")
+NO_INSTRUMENT = Instrument(
+    "",
+    "E",
+    "Eisen zonder opgegeven instrument",
+    "opdrachtnemer",
+    "Deze versie van de vragenlijst zegt niet in welk instrument deze eisen passen, en geeft er geen grondslag of toetsing bij.",
+)
 PLACEHOLDER = re.compile(r"\[([^\[\]]+)\]")
 
 
@@ -89,14 +116,25 @@ class Clause:
     def structured(self) -> bool:
         return bool(self.instruments)
 
-    def text_for(self, instrument: Instrument) -> str:
-        """The text as it reads in that instrument: a subsidy decision binds a subsidieontvanger."""
+    def worded_for(self, instrument: Instrument) -> Clause:
+        """The clause as it reads in that instrument: a subsidy decision binds a subsidieontvanger."""
         if instrument.party == "opdrachtnemer":
-            return self.text
-        return re.sub(
-            r"\b([Oo])pdrachtnemer",
-            lambda m: ("S" if m.group(1) == "O" else "s") + instrument.party[1:],
-            self.text,
+            return self
+
+        def reword(text: str) -> str:
+            return re.sub(
+                r"\b([Oo])pdrachtnemer",
+                lambda m: ("S" if m.group(1) == "O" else "s") + instrument.party[1:],
+                text,
+            )
+
+        check = self.verification
+        return replace(
+            self,
+            text=reword(self.text),
+            basis=reword(self.basis),
+            verification=check and Verification(reword(check.evidence), reword(check.frequency)),
+            placeholders=tuple(Placeholder(p.name, reword(p.guidance)) for p in self.placeholders),
         )
 
 

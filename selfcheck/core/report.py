@@ -29,8 +29,7 @@ class AnnexClause:
     """One clause as it stands in one instrument's group of the procurement annex."""
 
     number: str  # e.g. 'J-3', stable within the questionnaire version
-    clause: Clause
-    text: str  # worded for the instrument (a subsidy decision binds a subsidieontvanger)
+    clause: Clause  # worded for the instrument (a subsidy decision binds a subsidieontvanger)
     question: QuestionResult  # the not (yet) arranged practice it comes from
     also: tuple[tuple[str, str], ...] = ()  # (number, instrument label) where else the clause stands
 
@@ -90,8 +89,7 @@ class Report:
                     clauses.append(
                         AnnexClause(
                             number=numbers[q.question.id, index, instrument.id],
-                            clause=clause,
-                            text=clause.text_for(instrument),
+                            clause=clause.worded_for(instrument),
                             question=q,
                             also=tuple(
                                 (numbers[q.question.id, index, i], labels[i]) for i in ids if i != instrument.id

@@ -224,27 +224,48 @@ def _facts(w: _Writer, report: Report, report_date: date | datetime) -> None:
         w.paragraph((f"{label}: ", "b"), value)
 
 
+PROCUREMENT_INTRO = (
+    "Voor elk onderwerp dat nog niet (aantoonbaar) is geregeld, staan hieronder eisen die u kunt overnemen "
+    "in een contract of programma van eisen onder de Jeugdwet of de Wmo 2015, of in een subsidiebeschikking. "
+    "Elke eis heeft een vast nummer (J voor de Jeugdwet, W voor de Wmo 2015, S voor een subsidiebeschikking) "
+    "dat in elk rapport van vragenlijst versie {version} hetzelfde is; ontbreekt een nummer, dan is dat "
+    "onderwerp al geregeld. Bij elke eis staan de grondslag, hoe u controleert of de aanbieder zich eraan "
+    "houdt en wat u invult tussen [vierkante haken]. In een subsidiebeschikking heet de aanbieder "
+    "'subsidieontvanger'; zo staan de eisen er ook."
+)
+NO_BASIS = "geen wettelijke plicht: een keuze uit het eigen beleid van de gemeente."
+
+
 def _procurement(w: _Writer, report: Report, level: int) -> None:
-    w.paragraph(
-        "Per onderwerp van inkoop en opdrachtgeverschap dat nog niet is vastgelegd, staan hieronder eisen "
-        "voor een contract, een programma van eisen of een subsidiebeschikking. De waarden tussen "
-        "[vierkante haken] vult u zelf in."
-    )
-    if not report.procurement:
+    """Groups by instrument at `level`, each clause a heading one lower with the text to paste first."""
+    w.paragraph(PROCUREMENT_INTRO.format(version=report.questionnaire.version))
+    groups = report.procurement_annex
+    if not groups:
         w.paragraph(
-            "Alle onderwerpen met inkoopeisen zijn al vastgelegd. Neem de eisen uit de vragenlijst bij de "
-            "volgende aanbesteding weer op, zodat het zo blijft."
+            "Alle onderwerpen met inkoopeisen zijn geregeld. Neem de eisen uit de vragenlijst bij de "
+            "volgende aanbesteding of subsidieronde weer op, zodat dat zo blijft."
         )
-    for q in report.procurement:
-        w.heading(q.question.text, level)
-        w.paragraph(
-            ("Huidig antwoord: ", "b"),
-            q.option.label if q.option else "niet beantwoord",
-            " · ",
-            ("Bron: ", "b"),
-            q.question.source,
-        )
-        w.numbered(q.question.requirements)
+    for group in groups:
+        w.heading(group.instrument.label, level)
+        if group.instrument.scope:
+            w.paragraph(group.instrument.scope)
+        for c in group.clauses:
+            w.heading(f"{c.number} {c.clause.title}".strip(), level + 1)
+            w.paragraph(c.clause.text)
+            # the same run-in labels as the PDF (templates/report/_procurement.html)
+            if c.clause.structured:
+                w.paragraph(("Grondslag: ", "b"), c.clause.basis or NO_BASIS)
+            if c.clause.verification:
+                check = c.clause.verification
+                w.paragraph((f"Zo controleert u het ({check.frequency}): ", "b"), check.evidence)
+            for p in c.clause.placeholders:
+                w.paragraph((f"Invullen [{p.name}]: ", "b"), p.guidance)
+            option = c.question.option
+            also = [("Uit de check: ", "b"), f"{c.question.question.text} Antwoord: "]
+            also.append(f"{option.label if option else 'niet beantwoord'}.")
+            if c.also:
+                also += [(" Staat ook bij: ", "b"), ", ".join(f"{number} ({label})" for number, label in c.also) + "."]
+            w.paragraph(*also)
 
 
 def _advice(w: _Writer, report: Report, advice: Advice, level: int) -> None:
