@@ -127,6 +127,7 @@ def test_old_version_shows_its_clauses_without_inventing_a_basis(app):
     html = render(app, report_of(load_questionnaire(ROOT / "questionnaires" / "2026.1.yaml")))
     assert "Eisen zonder opgegeven instrument" in html and "E-1" in html
     assert "Grondslag" not in html and "Zo controleert u het" not in html
+    assert "Bij elke eis staan" not in html  # the intro promises nothing the old version lacks
 
 
 def test_empty_annex_says_so(app, annexed):

@@ -238,8 +238,11 @@ NO_BASIS = "geen wettelijke plicht: een keuze uit het eigen beleid van de gemeen
 
 def _procurement(w: _Writer, report: Report, level: int) -> None:
     """Groups by instrument at `level`, each clause a heading one lower with the text to paste first."""
-    w.paragraph(PROCUREMENT_INTRO.format(version=report.questionnaire.version))
     groups = report.procurement_annex
+    if any(g.instrument.id for g in groups):
+        w.paragraph(PROCUREMENT_INTRO.format(version=report.questionnaire.version))
+    else:  # a version with plain-text clauses: no numbers by instrument, no basis to point to
+        w.paragraph(PROCUREMENT_INTRO.split(" Elke eis")[0] + " Vul de waarden tussen [vierkante haken] zelf in.")
     if not groups:
         w.paragraph(
             "Alle onderwerpen met inkoopeisen zijn geregeld. Neem de eisen uit de vragenlijst bij de "
