@@ -82,6 +82,8 @@ def test_a_hand_made_action_with_missing_fields_gets_dutch_errors_and_keeps_what
     assert "Vul in wie de actie trekt" in page and "Ongeldige datum" in page
     assert 'value="Het CJG"' in page and 'value="Aandachtsfunctionaris in elk wijkteam"' in page
     assert db.session.scalars(select(PlanAction)).all() == []
+    page = _add(browser, definitive, domain="").get_data(as_text=True)  # the list's "Kies een domein"
+    assert "Kies het domein van de actie." in page and '<option selected value="">Kies een domein</option>' in page
     assert _add(browser, definitive, due="31-12-2027").status_code == 302  # the Dutch way of writing a date too
     assert db.session.scalars(select(PlanAction.due)).one() == date(2027, 12, 31)
 
