@@ -406,3 +406,88 @@ def test_a_subsidy_decision_binds_the_subsidieontvanger():
     assert worded.text == "De subsidieontvanger meldt het; de gemeente belt de subsidieontvanger."
     assert worded.verification.evidence == "Jaarverslag van de subsidieontvanger."
     assert worded.placeholders[0].guidance == "Subsidieontvangers melden snel."
+
+
+# -- findings and the reference list ---------------------------------------------------------------
+
+
+def _reference(**changes):
+    reference = {
+        "title": "Wat kan ik doen als gemeente?",
+        "publisher": "Trimbos-instituut (koppkvo.nl)",
+        "year": "2016",
+        "url": "https://koppkvo.nl",
+        "matches": ["Wat kan ik doen als gemeente?"],
+    }
+    return {**reference, **changes}
+
+
+def test_findings_and_references_build_the_model():
+    data = small_data()
+    data["domains"][0]["questions"][0]["finding"] = "KOPP/KOV  als doelgroep\n in beleid"
+    data["references"] = [_reference(), _reference(title="Risico's", year=2016, url="https://koppkvo.nl/risico")]
+    questionnaire = small_questionnaire(data)
+    assert questionnaire.question("a1").finding == "KOPP/KOV als doelgroep in beleid"
+    assert questionnaire.question("a2").finding == ""  # optional: versions before 2026.2 have none
+    gemeente, risico = questionnaire.references
+    assert (gemeente.publisher, gemeente.year, gemeente.url) == (
+        "Trimbos-instituut (koppkvo.nl)",
+        "2016",
+        "https://koppkvo.nl",
+    )
+    assert gemeente.matches == ("Wat kan ik doen als gemeente?",)
+    assert risico.year == "2016", "an unquoted year in YAML is read as the year"
+
+
+def test_a_source_cites_a_reference_whatever_its_case_or_line_breaks():
+    (reference,) = small_questionnaire({**small_data(), "references": [_reference()]}).references
+    assert reference.cited_in("Trimbos, wat kan ik doen als\n  gemeente? (koppkvo.nl, 2016); Trouw (2017)")
+    assert not reference.cited_in("koppkvo.nl, Wat kan ik doen als zorgverzekeraar? (2016)")
+
+
+def test_a_file_without_references_has_none():
+    assert small_questionnaire().references == ()
+    assert load_questionnaire(ROOT / "questionnaires" / "2026.1.yaml").references == ()
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"url": "http://koppkvo.nl"}, "references[0].url: een adres begint met https:// en heeft geen spaties"),
+        ({"url": "https://koppkvo.nl/wat kan ik"}, "references[0].url: een adres begint met https://"),
+        ({"url": None}, "references[0].url: ontbrekende tekst"),
+        ({"year": "ca. 2016"}, "references[0].year: verwacht een jaartal zoals 2016, of 'z.j.' zonder jaar"),
+        ({"year": None}, "references[0].year: verwacht een jaartal"),
+        ({"matches": []}, "references[0].matches: geef minstens één tekst uit een 'source'"),
+        ({"matches": "Wat kan ik doen"}, "references[0].matches: verwacht een lijst met teksten"),
+        ({"publisher": " "}, "references[0].publisher: ontbrekende tekst"),
+        ({"titel": "x"}, "references[0].titel: onbekende sleutel 'titel'; bedoelt u 'title'?"),
+    ],
+    ids=[
+        "http",
+        "space-in-url",
+        "no-url",
+        "year-in-words",
+        "no-year",
+        "no-matches",
+        "matches-text",
+        "no-publisher",
+        "typo",
+    ],
+)
+def test_reference_problems_name_their_place(changes, problem):
+    data = small_data()
+    data["references"] = [_reference(**changes)]
+    assert any(p.startswith(problem) for p in problems_of(data)), problems_of(data)
+
+
+def test_two_references_with_one_title_are_refused():
+    data = small_data()
+    data["references"] = [_reference(), _reference(title="wat kan ik doen als GEMEENTE?")]
+    assert "references[1].title: dubbele bron 'wat kan ik doen als GEMEENTE?'" in problems_of(data)
+
+
+def test_references_must_be_a_list():
+    data = small_data()
+    data["references"] = _reference()
+    assert "references: verwacht een lijst met bronnen" in problems_of(data)

@@ -39,6 +39,7 @@ DEFINITIONS = {
     "condition": "#/$defs/condition",
     "legacy_when": "#/$defs/legacy_when",
     "term": "#/$defs/term",
+    "reference": "#/$defs/reference",
     "estimate": "#/$defs/estimate",
     "mapping": "#/$defs/mapping",
     "mapping_question": "#/$defs/mapping_question",
@@ -280,6 +281,27 @@ def test_plain_text_clause_stays_valid(data):
         node = node[int(key)] if key.isdigit() else node[key]
     node["requirements"][0] = clause["text"]
     assert not refused_at(data, place)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("url", "http://trimbos.nl", "een adres begint met https://"),
+        ("year", "ca. 2016", "verwacht een jaartal"),
+        ("matches", [], "geef minstens één tekst"),
+    ],
+    ids=["url-without-https", "year-in-words", "no-matches"],
+)
+def test_reference_problems_are_refused(data, key, value, problem):
+    data["references"][0][key] = value
+    assert refused_at(data, f"$.references[0].{key}")
+    assert_loader_refuses(data, f"references[0].{key}: {problem}")
+
+
+def test_a_year_may_be_written_without_quotes(data):
+    data["references"][0]["year"] = 2016
+    assert not refused_at(data, "$.references[0]")
+    assert parse_questionnaire(yaml.dump(data, Dumper=DUMPER, allow_unicode=True)).references[0].year == "2016"
 
 
 def test_schema_knows_the_loaders_instruments():

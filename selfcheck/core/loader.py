@@ -35,6 +35,7 @@ from .questionnaire import (
     QuestionMapping,
     Questionnaire,
     Recommendation,
+    Reference,
     Requirement,
     Scoring,
     Stage,
@@ -47,6 +48,7 @@ from .questionnaire import (
 )
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+YEAR_PATTERN = re.compile(r"^(\d{4}|z\.j\.)$")  # a year, or 'z.j.' (zonder jaar) for an undated page
 
 # The keys each kind of entry may have: anything else is a typo an editor must hear of.
 KEYS = {
@@ -61,6 +63,7 @@ KEYS = {
         "scales",
         "priorities",
         "glossary",
+        "references",
         "estimate",
         "domains",
         "recommendations",
@@ -74,13 +77,25 @@ KEYS = {
     "cap": {"question", "below", "max_level", "reason"},
     "option": {"value", "label", "score", "unknown", "regional", "stage"},
     "domain": {"id", "title", "introduction", "weight", "questions"},
-    "question": {"id", "text", "help", "scale", "options", "weight", "source", "requirements", "find_out"},
+    "question": {
+        "id",
+        "text",
+        "help",
+        "scale",
+        "options",
+        "weight",
+        "source",
+        "requirements",
+        "find_out",
+        "finding",
+    },
     "clause": {"title", "text", "instruments", "basis", "verification", "placeholders"},
     "verification": {"evidence", "frequency"},
     "recommendation": {"id", "domain", "title", "text", "priority", "source", "when"},
     "condition": {"question", "answers", "domain_level", "stage", "unknown"},
     "legacy_when": {"answers", "levels", "unknown_at_least"},
     "term": {"term", "matches", "definition", "source"},
+    "reference": {"title", "publisher", "year", "url", "matches"},
     "mapping": {"from_version", "questions"},
     "mapping_question": {"old", "new", "options"},
 }
@@ -239,6 +254,7 @@ class _Builder:
         )
         caps = self.caps(root.get("overall_caps", []), questions, level_ids)
         glossary = self.glossary(root.get("glossary", []))
+        references = self.references(root.get("references", []))
         estimate = self.estimate(root.get("estimate"))
         mapping = self.version_mapping(root.get("mapping"), questions)
 
@@ -261,6 +277,7 @@ class _Builder:
             glossary=glossary,
             mapping=mapping,
             estimate=estimate,
+            references=references,
         )
 
     def scoring(self, raw: Any) -> Scoring:
@@ -427,6 +444,7 @@ class _Builder:
             domain_id=domain_id,
             requirements=self.clauses(node.get("requirements", []), f"{place}.requirements"),
             find_out=self.text(node, "find_out", place, required=False),
+            finding=self.text(node, "finding", place, required=False),
         )
 
     def clauses(self, raw: Any, place: str) -> tuple[Clause, ...]:
@@ -653,6 +671,40 @@ class _Builder:
                 )
             )
         return tuple(terms)
+
+    def references(self, raw: Any) -> tuple[Reference, ...]:
+        if not isinstance(raw, list):
+            self.problem("references", "verwacht een lijst met bronnen")
+            return ()
+        references, seen = [], set()
+        for i, node in enumerate(raw):
+            place = f"references[{i}]"
+            node = self.mapping(node, place, "reference")
+            title = self.text(node, "title", place)
+            if title and title.casefold() in seen:
+                self.problem(f"{place}.title", f"dubbele bron '{title}'")
+            seen.add(title.casefold())
+            year = node.get("year")
+            # an unquoted 2016 in YAML is a number: accept it as the year it plainly is
+            year = str(year) if isinstance(year, int) and not isinstance(year, bool) else year
+            if not isinstance(year, str) or not YEAR_PATTERN.match(year):
+                self.problem(f"{place}.year", f"verwacht een jaartal zoals 2016, of 'z.j.' zonder jaar, niet {year!r}")
+            url = self.text(node, "url", place)
+            if url and (not url.startswith("https://") or url == "https://" or " " in url):
+                self.problem(f"{place}.url", f"een adres begint met https:// en heeft geen spaties, niet {url!r}")
+            matches = self.texts(node, "matches", place)
+            if not matches and isinstance(node.get("matches", []), list):
+                self.problem(f"{place}.matches", "geef minstens één tekst uit een 'source' die naar deze bron verwijst")
+            references.append(
+                Reference(
+                    title=title,
+                    publisher=self.text(node, "publisher", place),
+                    year=year if isinstance(year, str) else "",
+                    url=url,
+                    matches=matches,
+                )
+            )
+        return tuple(references)
 
     def version_mapping(self, raw: Any, questions: dict) -> VersionMapping | None:
         if raw is None:

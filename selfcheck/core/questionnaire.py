@@ -149,6 +149,7 @@ class Question:
     domain_id: str = ""
     requirements: tuple[Clause, ...] = ()  # contract or subsidy clauses for the procurement annex
     find_out: str = ""  # the first step when the answer is 'weet ik niet': who knows, how to find out
+    finding: str = ""  # what the question is about, as a noun phrase for the report's findings sentences
 
     @cached_property
     def max_score(self) -> float:
@@ -285,6 +286,24 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A source the advice rests on, for the report's reference list ('Bronnen').
+
+    `matches` are the phrases by which `source` fields point at it, e.g. "Wat kan ik doen als gemeente?"."""
+
+    title: str
+    publisher: str
+    year: str  # "2016", or "z.j." when the page gives no year
+    url: str
+    matches: tuple[str, ...]
+
+    def cited_in(self, source: str) -> bool:
+        """Whether a `source` text points at this reference (case and line breaks do not matter)."""
+        text = " ".join(source.split()).casefold()
+        return any(m.casefold() in text for m in self.matches)
+
+
+@dataclass(frozen=True)
 class QuestionMapping:
     """An earlier version's question that means the same in this one, with its options translated."""
 
@@ -349,6 +368,7 @@ class Questionnaire:
     glossary: tuple[Term, ...] = ()
     mapping: VersionMapping | None = None
     estimate: Estimate | None = None
+    references: tuple[Reference, ...] = ()
 
     @property
     def min_coverage(self) -> float:
