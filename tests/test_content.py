@@ -57,6 +57,96 @@ def test_one_vocabulary():
             assert word != "aandachtsfunctionaris" or "meldcode" in text.lower(), text
 
 
+# -- findings and the reference list (the report's 'Bronnen') --------------------------------------
+
+# The report writes "Aantoonbaar geregeld: <finding>; <finding>. Ontbreekt of is er deels: ...": a
+# finding is a short noun phrase, never the question again. Its first word may not open a question.
+QUESTION_OPENERS = {"heeft", "hebben", "is", "zijn", "staat", "wordt", "worden"} | {
+    words(q.text)[0] for q in Q.questions
+}
+
+
+@pytest.mark.parametrize("question", Q.questions, ids=lambda q: q.id)
+def test_every_question_has_a_finding_that_reads_after_a_colon(question):
+    finding = question.finding
+    assert finding, "the report's findings sentences need one"
+    assert len(finding.split()) <= 12, "a short phrase, not a sentence"
+    assert "?" not in finding and not finding.endswith(".")
+    first = finding.split()[0]
+    assert first.lower() not in QUESTION_OPENERS, f"'{first}' opens a question"
+    assert first[0].islower() or first.startswith(("KOPP", "Kindcheck")), "lower case unless a name"
+    assert finding.lower() not in question.text.lower(), "say what it is about, not the question again"
+
+
+def test_findings_are_distinct():
+    findings = [q.finding.lower() for q in Q.questions]
+    assert len(set(findings)) == len(findings)
+
+
+def _cited_sources():
+    """Every single source the report names: of questions, advice, the begrippenlijst and the estimate.
+
+    A field such as 'Trimbos, X (2016); NJi, Y' holds two; a ';' inside brackets ('(2016; 2023)') does not split."""
+    fields = [q.source for q in Q.questions] + [r.source for r in Q.recommendations]
+    fields += [t.source for t in Q.glossary if t.source] + [Q.estimate.source]
+    for field in fields:
+        depth, part = 0, ""
+        for char in field + ";":
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if char == ";" and depth == 0:
+                yield " ".join(part.split())
+                part = ""
+            else:
+                part += char
+
+
+CITED = sorted(set(_cited_sources()))
+# The publishers whose pages the advice rests on most: each page they are cited for needs its address.
+KEY_PUBLISHERS = ("trimbos", "koppkvo.nl", "nji", "ggz standaarden", "richtlijnen jeugdhulp", "kopp-richtlijn")
+
+
+def test_references_are_usable():
+    assert len(Q.references) >= 10
+    for reference in Q.references:
+        assert reference.url.startswith("https://") and reference.publisher and reference.year
+        assert reference.title.strip() == reference.title
+
+
+def test_every_reference_is_cited_somewhere_in_the_report():
+    for reference in Q.references:
+        assert any(reference.cited_in(source) for source in CITED), f"'{reference.title}' is cited nowhere"
+
+
+@pytest.mark.parametrize(
+    "source", [s for s in CITED if s.lower().startswith(KEY_PUBLISHERS) or "richtlijnenjeugdhulp.nl" in s]
+)
+def test_every_source_of_the_key_publishers_has_a_reference(source):
+    assert any(r.cited_in(source) for r in Q.references), source
+
+
+def test_the_guidelines_and_laws_the_advice_rests_on_are_listed():
+    urls = {r.url for r in Q.references}
+    assert "https://richtlijnenjeugdhulp.nl/guideline/269/full" in urls
+    titles = " ".join(r.title for r in Q.references)
+    for name in (
+        "Generieke module KOPP/KOV",
+        "Kindcheck",
+        "Wet verplichte meldcode",
+        "Databank Effectieve Jeugdinterventies",
+    ):
+        assert name in titles, name
+
+
+def test_every_address_is_one_the_brief_gives_when_it_is_here():
+    """No address is guessed: each is written in the domain brief (without https://), or is the start of one."""
+    brief = ROOT.parent / "shared" / "domain" / "brief.md"
+    if not brief.exists():  # beside the clone on the developers' machine only
+        pytest.skip("the domain brief is not beside this clone")
+    text = brief.read_text(encoding="utf-8")
+    for reference in Q.references:
+        assert reference.url.removeprefix("https://") in text, reference.url
+
+
 # -- the procurement clauses (the inkoopbijlage) -------------------------------------------------
 
 CLAUSES = [(q, i, c) for q in Q.questions for i, c in enumerate(q.requirements)]
