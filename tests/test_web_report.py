@@ -1,5 +1,6 @@
 """The PDF report through the web: content, access, hostile comments, cache."""
 
+import re
 import subprocess
 from io import BytesIO
 
@@ -69,6 +70,13 @@ def test_report_content(browser, breda, app):
     assert "Plan van aanpak" in text and "nog geen acties vastgelegd" in flat  # no actions yet
     assert report.start_package[0].recommendation.title in flat.split("Plan van aanpak")[-1]
     assert "Vervolgstappen" in flat and "Over twaalf maanden opnieuw." in flat
+    bare = re.sub(r"[\s\-\u00ad]", "", flat)  # line breaks and hyphenation do not count
+    for d in report.result.domains:  # findings as sentences, each question by what it is about
+        for finding in report.findings(d):
+            assert f"{finding.lead}:" in flat
+            assert all(re.sub(r"[\s\-]", "", q.question.finding)[:30] in bare for q in finding.questions)
+    sources = bare.split("Bijlage:bronnen")[-1]
+    assert all(re.sub(r"-", "", r.url) in sources for r in report.questionnaire.references)
     method = flat.split("Zo is gescoord")[-1]
     q = report.questionnaire
     assert f"versie {q.version} van de vragenlijst: {len(q.questions)} vragen" in method

@@ -124,6 +124,7 @@ def test_report_docx_follows_the_pdf(browser, breda, app):
         "Bijlage: eisen voor inkoop en subsidie",
         "Bijlage: alle vragen en antwoorden",
         *(["Bijlage: begrippenlijst"] if report.questionnaire.glossary else []),
+        *(["Bijlage: bronnen"] if report.questionnaire.references else []),
     ]
     assert titles.index("Plan van aanpak") < titles.index("Bijlage: eisen voor inkoop en subsidie")
 

@@ -12,9 +12,40 @@ from .advice import Advice, recommend, start_package
 from .chart import Radar, radar
 from .consensus import Disagreement, PerspectiveView, RespondentAnswers, disagreements, perspective_spread
 from .questionnaire import INSTRUMENTS, NO_INSTRUMENT, Clause, Instrument, Option, Question, Questionnaire
-from .scoring import QuestionResult, Result, score
+from .scoring import DomainResult, QuestionResult, Result, score
 
 TOP_DIFFERENCES = 5
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sentence of a domain's findings: a lead ("Ontbreekt of is er maar deels") and the
+    questions it is about, named by their `finding`."""
+
+    lead: str
+    questions: tuple[QuestionResult, ...]
+
+    @property
+    def text(self) -> str:
+        # A version from before `finding` names its questions by their text.
+        return "; ".join(q.question.finding or q.question.text.rstrip("?") for q in self.questions)
+
+
+# What the answers of a domain show, strongest first: practice, a plain fact, paper, a gap, not
+# knowing, no answer. A question falls in exactly one group.
+_FINDINGS = (
+    ("Aantoonbaar in de praktijk", lambda d: [q for q in d.strengths if q.stage_rank >= 2]),
+    ("Geregeld", lambda d: [q for q in d.strengths if q.stage_rank == 0]),
+    ("Op papier, nog niet aantoonbaar uitgevoerd", lambda d: [q for q in d.strengths if q.stage_rank == 1]),
+    ("Ontbreekt of is er maar deels", lambda d: list(d.gaps)),
+    ("Niemand wist het antwoord", lambda d: list(d.unknowns)),
+    ("Niet beantwoord", lambda d: [q for q in d.questions if not q.answered]),
+)
+
+
+def findings(domain: DomainResult) -> tuple[Finding, ...]:
+    """A domain's findings as sentences, for the report and its Word version."""
+    return tuple(Finding(lead, tuple(found)) for lead, pick in _FINDINGS if (found := pick(domain)))
 
 
 @dataclass(frozen=True)
@@ -62,6 +93,9 @@ class Report:
     def start_package(self) -> tuple[Advice, ...]:
         """The few recommendations to begin with: the results and the report open with them."""
         return start_package(self.advice, self.questionnaire.scoring.start_package)
+
+    def findings(self, domain: DomainResult) -> tuple[Finding, ...]:
+        return findings(domain)
 
     def advice_for(self, domain_id: str) -> tuple[Advice, ...]:
         return tuple(a for a in self.advice if a.recommendation.domain_id == domain_id)

@@ -158,7 +158,7 @@ def new_action(assessment_id: int):
     assessment = policy.plan_assessment(assessment_id, edit=True)
     report = _report(assessment)
     form = ActionForm()
-    form.domain.choices = [SelectChoice("", "Kies een domein")] + _domain_choices(report)
+    form.domain.choices = [SelectChoice("", "Kies een domein"), *_domain_choices(report)]
     advice = {a.recommendation.id: a for a in report.advice}
     if request.method == "GET" and request.args.get("advies") in advice:
         recommendation = advice[request.args["advies"]].recommendation
@@ -183,7 +183,7 @@ def action(assessment_id: int, action_id: int):
     assessment = policy.plan_assessment(assessment_id, edit=True)
     action = policy.plan_action(assessment, action_id)
     form = ActionForm(obj=action if request.method == "GET" else None)
-    form.domain.choices = [SelectChoice("", "Kies een domein")] + _domain_choices(_report(assessment))
+    form.domain.choices = [SelectChoice("", "Kies een domein"), *_domain_choices(_report(assessment))]
     if request.method == "GET":
         form.domain.data = action.domain_id
         form.version.data = action.version

@@ -386,6 +386,9 @@ def report_docx(report: Report, plan: Plan, report_date: date | datetime) -> byt
         w.heading("Bijlage: begrippenlijst", 1)
         for term in report.questionnaire.glossary:
             w.paragraph((term.term, "b"), f" – {term.definition}", (f" ({term.source})" if term.source else "", "i"))
+    if report.questionnaire.references:
+        w.heading("Bijlage: bronnen", 1)
+        w.bullets(f"{r.publisher}, {r.title} ({r.year}). {r.url}" for r in report.questionnaire.references)
     return w.bytes()
 
 
@@ -436,23 +439,11 @@ def _domain(w: _Writer, report: Report, d: DomainResult, number: int) -> None:
         )
     if d.rests_on_unknowns:
         w.paragraph("Het niveau rust op veel ‘weet ik niet’: het werkelijke niveau kan hoger liggen.")
-    w.heading("Wat goed gaat", 2)
-    if d.strengths:
-        w.bullets((q.question.text, (f" ({q.option.label})", "i")) for q in d.strengths)
-    else:
-        w.paragraph("Nog niets dat vastgelegd is.")
-    w.heading("Wat ontbreekt", 2)
-    if d.gaps:
-        w.bullets((q.question.text, (f" ({q.option.label})", "i")) for q in d.gaps)
-    else:
-        w.paragraph("Geen tekorten in de beantwoorde vragen.")
+    w.heading("Bevindingen", 2)
+    for finding in report.findings(d):
+        w.paragraph((f"{finding.lead}: ", "b"), f"{finding.text}.")
     if d.unknowns:
-        w.heading("Kennislacunes (‘weet ik niet’)", 2)
-        w.bullets(q.question.text for q in d.unknowns)
-    unanswered = [q for q in d.questions if not q.answered]
-    if unanswered:
-        w.heading("Niet beantwoord", 2)
-        w.bullets(q.question.text for q in unanswered)
+        w.paragraph("Bij de aanbevelingen hieronder staat wie het antwoord kan weten en hoe u het uitzoekt.")
     w.heading("Aanbevelingen", 2)
     advice = report.advice_for(d.domain.id)
     for item in advice:
