@@ -350,3 +350,14 @@ def test_the_gemeente_home_shows_the_open_draft_and_the_plans_progress(browser, 
     browser.login(people["inkoop"].email)  # a reader sees the plan, not the button to go on editing
     page = browser.get(home).get_data(as_text=True)
     assert "Plan van aanpak 2025" in page and "Verder met check" not in page
+
+
+def test_next_years_open_check_asks_what_became_of_last_years_actions(browser, checks):
+    definitive, draft, _other, people = checks
+    browser.login(people["beleid"].email)
+    assert "Het plan van aanpak van 2025" not in browser.get(f"/checks/{draft.id}").get_data(as_text=True)
+    _add(browser, definitive)
+    page = " ".join(browser.get(f"/checks/{draft.id}").get_data(as_text=True).split())
+    assert "Het plan van aanpak van 2025" in page and "1 actie: 1 gepland, 0 bezig, 0 gereed." in page
+    assert f'href="/checks/{definitive.id}/plan">Stand van de acties van 2025 bijwerken</a>' in page
+    assert "Het plan van aanpak van" not in browser.get(f"/checks/{definitive.id}").get_data(as_text=True)

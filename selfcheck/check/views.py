@@ -17,6 +17,7 @@ from selfcheck.check.operations import carried_over, report_for, start_assessmen
 from selfcheck.check.store import OVERALL
 from selfcheck.extensions import db
 from selfcheck.plan.views import plan_for
+from selfcheck.reports.context import previous_check
 from selfcheck.web.audit import record
 from selfcheck.web.errors import CSRF_MESSAGE, refuse
 
@@ -101,7 +102,16 @@ def overview(assessment_id: int):
         steps=_steps(assessment, report.questionnaire),
         can_edit=policy.can_edit(current_user, assessment.gemeente_id),
         carried=carried_over(assessment),
+        last_plan=_last_plan(assessment),
     )
+
+
+def _last_plan(assessment):
+    """While a check is open: last year's plan, so its actions' stand is brought up to date first."""
+    if assessment.submitted:
+        return None
+    previous = previous_check(assessment)
+    return (previous, plan_for(previous)) if previous and previous.actions else None
 
 
 # --- the domain pages (check/domain_page.py) -------------------------------------------------
