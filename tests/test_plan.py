@@ -311,6 +311,9 @@ def test_next_years_plan_follows_up_last_years_actions(app, browser, checks, mak
     assert "Het plan van 2025" in page
     assert section.count("Het tekort is opgelost") == 1
     assert section.count("Deze actie loopt nog en is niet af.") == 1  # the own action; the first one closed its gap
+    results = " ".join(browser.get(f"/checks/{draft.id}/resultaten").get_data(as_text=True).split())
+    assert "Van de 3 acties uit het plan van 2025 loste er 1 het tekort op" in results
+    assert "1 actie bleef liggen." in results
     response = browser.submit(f"/checks/{draft.id}/plan/overnemen", {}, form_url=f"/checks/{draft.id}/plan")
     assert response.status_code == 302
     carried = db.session.scalars(select(PlanAction).where(PlanAction.assessment_id == draft.id)).all()

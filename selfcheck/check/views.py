@@ -15,6 +15,7 @@ from selfcheck.check import domain_page
 from selfcheck.check.forms import NewAssessmentForm
 from selfcheck.check.operations import carried_over, report_for, start_assessment, submit_assessment
 from selfcheck.check.store import OVERALL
+from selfcheck.core.plan import follow_up
 from selfcheck.extensions import db
 from selfcheck.plan.views import plan_for
 from selfcheck.reports.context import previous_check
@@ -244,4 +245,21 @@ def results(assessment_id: int):
         chart=report.chart,
         national=national if national[OVERALL].shown else None,
         feedback_form=feedback_form,
+        last_year=_followed_up(assessment, report),
     )
+
+
+def _followed_up(assessment, report):
+    """A definitive check after one with a plan: how many of last year's gaps closed, how many
+    of its actions stalled."""
+    previous = previous_check(assessment) if assessment.submitted else None
+    if not previous or not previous.actions:
+        return None
+    advised = {a.recommendation.id for a in report.advice}
+    outcomes = [follow_up(a.recommendation_id, a.status, advised) for a in previous.actions]
+    return {
+        "assessment": previous,
+        "closed": sum(1 for o in outcomes if o.gap_closed),
+        "stalled": sum(1 for o in outcomes if o.stalled),
+        "total": len(outcomes),
+    }
