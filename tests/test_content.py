@@ -139,12 +139,12 @@ def test_the_guidelines_and_laws_the_advice_rests_on_are_listed():
 
 def test_every_address_is_one_the_brief_gives_when_it_is_here():
     """No address is guessed: each is written in the domain brief (without https://), or is the start of one."""
+    urls = [r.url for r in Q.references]
     brief = ROOT.parent / "shared" / "domain" / "brief.md"
-    if not brief.exists():  # beside the clone on the developers' machine only
-        pytest.skip("the domain brief is not beside this clone")
-    text = brief.read_text(encoding="utf-8")
-    for reference in Q.references:
-        assert reference.url.removeprefix("https://") in text, reference.url
+    if brief.exists():  # beside the clone on the developers' machine (like the brief's hashes above)
+        text = brief.read_text(encoding="utf-8")
+        for url in urls:
+            assert url.removeprefix("https://") in text, url
 
 
 # -- the procurement clauses (the inkoopbijlage) -------------------------------------------------
