@@ -247,7 +247,15 @@ def test_council_letter(browser, breda, app):
     assert f"het onderdeel ‘{scored[0].domain.title}’: daar is de score {scored[0].score}" in text
     for advice in report.start_package:  # no actions yet: the start package
         assert advice.recommendation.title in text
-    assert "577.000 minderjarigen" in text and "(Trimbos, 2016)" in text
+    share = app.extensions["questionnaire_store"].current.estimate
+    # Breda's minors are not recorded yet: the national share with its source, and a place to fill in.
+    assert "naar schatting 27,9% van de minderjarigen" in text and f"({share.source})" in text
+    assert "[Vul het aantal voor onze gemeente in" in text
+    finished.gemeente.minors, finished.gemeente.minors_year = 35_000, 2024
+    db.session.commit()
+    text = body_text(opened(get(browser, f"/checks/{finished.id}/raadsinformatiebrief.docx").data))
+    assert "In onze gemeente wonen 35.000 minderjarigen (gemeentegegevens, 2024)." in text
+    assert f"naar schatting {share.children(35_000):,} kinderen en jongeren".replace(",", ".") in text
     assert "[naam wethouder]" in text and "twaalf maanden" in text
     assert len(text.split()) < 550  # about one page
 

@@ -165,7 +165,16 @@ def report_docx(assessment: Assessment, kind: str) -> bytes:
     if kind == "inkoopbijlage":
         return word.procurement_docx(report, report_date)
     if kind == "raadsinformatiebrief":
-        return word.council_letter_docx(report, plan_for(assessment), report_date)
+        gemeente = assessment.gemeente
+        return word.council_letter_docx(
+            report,
+            plan_for(assessment),
+            report_date,
+            # the national share from the current questionnaire, whichever version the check used
+            share=current_app.extensions["questionnaire_store"].current.estimate,
+            minors=gemeente.minors,
+            minors_year=gemeente.minors_year,
+        )
     return word.report_docx(report, plan_for(assessment), report_date)
 
 

@@ -23,10 +23,11 @@ from docx.text.paragraph import Paragraph
 
 from selfcheck.core.advice import Advice
 from selfcheck.core.plan import Plan
+from selfcheck.core.questionnaire import Estimate
 from selfcheck.core.report import Report
 from selfcheck.core.scoring import DomainResult
 from selfcheck.enums import ActionStatus, Perspective
-from selfcheck.web.templating import MONTHS, nl_date
+from selfcheck.web.templating import MONTHS, nl_date, nl_number
 
 LANGUAGE = "nl-NL"
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -520,11 +521,6 @@ def procurement_docx(report: Report, report_date: date | datetime) -> bytes:
 
 # -- the model raadsinformatiebrief ----------------------------------------------------------------
 
-# The one figure the letter gives, always with its source and year; a local one the writer adds.
-NATIONAL_FIGURE = (
-    "In Nederland hebben naar schatting 577.000 minderjarigen een ouder met psychische problemen of een "
-    "verslaving (Trimbos, 2016)."
-)
 MAX_LETTER_ACTIONS = 6  # the letter stays about one page; the plan itself has the rest
 
 
@@ -535,8 +531,37 @@ def _strongest_and_weakest(report: Report) -> tuple[DomainResult, DomainResult] 
     return max(scored, key=lambda d: d.exact_score), min(scored, key=lambda d: d.exact_score)
 
 
-def council_letter_docx(report: Report, plan: Plan, report_date: date | datetime) -> bytes:
-    """A short model letter from the college to the raad; [in vierkante haken] what the writer fills in."""
+def _how_many(share: Estimate | None, minors: int | None, minors_year: int | None) -> str:
+    """The letter's figure, always with its source and year: the gemeente's own estimate when its
+    minors are known, else the national share (both from questions.yaml's `estimate`)."""
+    if share is None:
+        return "[Vul het geschatte aantal kinderen in de gemeente in, met de bron en het jaar.]"
+    percentage = f"{share.share * 100:.1f}".replace(".", ",")
+    if minors:
+        year = f", {minors_year}" if minors_year else ""
+        return (
+            f"In onze gemeente wonen {nl_number(minors)} minderjarigen (gemeentegegevens{year}). Met het "
+            f"landelijke aandeel van {percentage}% ({share.source}) gaat het om naar schatting "
+            f"{nl_number(share.children(minors))} kinderen en jongeren met een ouder met psychische problemen "
+            "of een verslaving."
+        )
+    return (
+        f"Landelijk heeft naar schatting {percentage}% van de minderjarigen een ouder met psychische problemen "
+        f"of een verslaving ({share.source}). [Vul het aantal voor onze gemeente in: het aantal minderjarigen "
+        "maal dit aandeel, met het jaar.]"
+    )
+
+
+def council_letter_docx(
+    report: Report,
+    plan: Plan,
+    report_date: date | datetime,
+    share: Estimate | None = None,
+    minors: int | None = None,
+    minors_year: int | None = None,
+) -> bytes:
+    """A short model letter from the college to the raad; [in vierkante haken] what the writer fills in.
+    `share` is the national share of KOPP/KOV children; `minors` the gemeente's, if recorded."""
     result = report.result
     w = _Writer(
         f"Raadsinformatiebrief KOPP/KOV Beleidscheck {report.gemeente} {report.year}",
@@ -621,8 +646,7 @@ def council_letter_docx(report: Report, plan: Plan, report_date: date | datetime
 
     w.heading("Wat het kost om niets te doen", 1)
     w.paragraph(
-        NATIONAL_FIGURE + " Ook in onze gemeente gaat het dus om een flinke groep kinderen. [Vul eventueel "
-        "een cijfer voor de eigen gemeente in, met de bron en het jaar.] Veel van hen zijn niet in beeld: ze "
+        _how_many(share, minors, minors_year) + " Veel van hen zijn niet in beeld: ze "
         "zorgen thuis mee en praten er niet over. Ziet niemand hen op tijd, dan groeien de problemen vaak, op "
         "school, in hun gezondheid en later als volwassene, en is zwaardere en duurdere hulp nodig. Vroeg "
         "signaleren, het kind uitleg geven en het gezin steunen kan veel daarvan voorkomen."
