@@ -12,6 +12,7 @@ from flask import g
 
 from selfcheck import create_app
 from selfcheck.core.loader import load_questionnaire
+from tests.answers import answers_all, like
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -196,3 +197,30 @@ def make_assessment(app):
         return assessment
 
     return make
+
+
+@pytest.fixture
+def breda_finished(make_gemeente, make_user, make_assessment, questionnaire):
+    """Breda with one person per role and a definitive 2025 check with every question answered."""
+    gemeente = make_gemeente("GM0758", "Breda")
+    people = {
+        role: make_user(role, gemeente if role in ("beleidsmedewerker", "inkoper") else None)
+        for role in ("beleidsmedewerker", "inkoper", "adviseur", "admin")
+    }
+    finished = make_assessment(
+        gemeente, people["beleidsmedewerker"], year=2025, submitted=True, answers=answers_all(questionnaire)
+    )
+    return gemeente, people, finished
+
+
+@pytest.fixture
+def one_answer_saved(browser, make_gemeente, make_user, make_assessment, questionnaire):
+    """A beleidsmedewerker (logged in) who saved the first question of a new check; and an admin."""
+    gemeente = make_gemeente()
+    officer = make_user("beleidsmedewerker", gemeente)
+    admin = make_user("admin")
+    assessment = make_assessment(gemeente, officer)
+    question = questionnaire.domains[0].questions[0]
+    browser.login(officer.email)
+    browser.submit(f"/checks/{assessment.id}/stap/1", {f"q_{question.id}": like(question, "deels"), "action": "save"})
+    return officer, admin, assessment, question

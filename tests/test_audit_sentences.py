@@ -6,7 +6,6 @@ import re
 from selfcheck.extensions import db
 from selfcheck.models import AuditEvent
 from selfcheck.web.audit import ACTIONS, sentence
-from tests.answers import like
 
 
 def test_every_known_action_has_a_sentence(app, make_gemeente, make_user, make_assessment):
@@ -21,14 +20,8 @@ def test_every_known_action_has_a_sentence(app, make_gemeente, make_user, make_a
         assert not re.search(r"[{}_]|True|False|None", text), (action, text)
 
 
-def test_the_log_page_shows_sentences(browser, make_gemeente, make_user, make_assessment, questionnaire):
-    gemeente = make_gemeente()
-    officer = make_user("beleidsmedewerker", gemeente)
-    admin = make_user("admin")
-    assessment = make_assessment(gemeente, officer)
-    question = questionnaire.domains[0].questions[0]
-    browser.login(officer.email)
-    browser.submit(f"/checks/{assessment.id}/stap/1", {f"q_{question.id}": like(question, "deels"), "action": "save"})
+def test_the_log_page_shows_sentences(browser, one_answer_saved):
+    _officer, admin, assessment, question = one_answer_saved
     browser.get(f"/checks/{assessment.id}/rapport.pdf")
     browser.get(f"/checks/{assessment.id}/raadsinformatiebrief.docx")
     browser.logout()

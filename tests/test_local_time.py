@@ -23,16 +23,8 @@ def test_the_filters_turn_utc_into_dutch_local_time():
 
 
 @pytest.mark.parametrize(("moment", "shown"), [(SUMMER, "14:00"), (WINTER, "13:00")])
-def test_step_page_and_audit_log_show_local_time(
-    moment, shown, browser, make_gemeente, make_user, make_assessment, questionnaire
-):
-    gemeente = make_gemeente()
-    officer = make_user("beleidsmedewerker", gemeente)
-    admin = make_user("admin")
-    assessment = make_assessment(gemeente, officer)
-    question = questionnaire.domains[0].questions[0]
-    browser.login(officer.email)
-    browser.submit(f"/checks/{assessment.id}/stap/1", {f"q_{question.id}": like(question, "deels"), "action": "save"})
+def test_step_page_and_audit_log_show_local_time(moment, shown, browser, one_answer_saved):
+    _officer, admin, assessment, _question = one_answer_saved
     assessment.updated_at = moment
     for event in db.session.query(AuditEvent):
         event.at = moment

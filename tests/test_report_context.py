@@ -7,7 +7,8 @@ from datetime import datetime
 from selfcheck.advisers.queries import MIN_GROUP
 from selfcheck.extensions import db
 from selfcheck.models import Response
-from tests.test_web_report import answers_all, pdf_text
+from tests.answers import answers_all
+from tests.test_web_report import pdf_text
 
 
 def _text(browser, check) -> str:

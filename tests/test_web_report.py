@@ -4,12 +4,11 @@ import re
 import subprocess
 from io import BytesIO
 
-import pytest
 from pypdf import PdfReader
 
 from selfcheck.check.operations import report_for
 from selfcheck.extensions import db
-from tests.answers import like
+from tests.answers import answers_all, like
 
 HOSTILE_COMMENT = (
     '<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
@@ -23,28 +22,8 @@ def pdf_text(pdf: bytes) -> list[str]:
     return out.decode().split("\f")[:-1]
 
 
-def answers_all(questionnaire, pattern=("deels", "nee", "vastgelegd", "weet_niet", "geevalueerd")):
-    return {
-        q.id: (like(q, pattern[i % len(pattern)]), f"Notitie {q.id}" if i % 7 == 0 else "")
-        for i, q in enumerate(questionnaire.questions)
-    }
-
-
-@pytest.fixture
-def breda(make_gemeente, make_user, make_assessment, questionnaire):
-    gemeente = make_gemeente("GM0758", "Breda")
-    people = {
-        role: make_user(role, gemeente if role in ("beleidsmedewerker", "inkoper") else None)
-        for role in ("beleidsmedewerker", "inkoper", "adviseur", "admin")
-    }
-    finished = make_assessment(
-        gemeente, people["beleidsmedewerker"], year=2025, submitted=True, answers=answers_all(questionnaire)
-    )
-    return gemeente, people, finished
-
-
-def test_report_content(browser, breda, app):
-    _gemeente, people, finished = breda
+def test_report_content(browser, breda_finished, app):
+    _gemeente, people, finished = breda_finished
     browser.login(people["inkoper"].email)
     response = browser.get(f"/checks/{finished.id}/rapport.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -90,8 +69,8 @@ def test_report_content(browser, breda, app):
     assert not any("CONCEPT" in page for page in pages)
 
 
-def test_report_is_tagged_dutch_with_title_and_chart_alternative(browser, breda):
-    _, people, finished = breda
+def test_report_is_tagged_dutch_with_title_and_chart_alternative(browser, breda_finished):
+    _, people, finished = breda_finished
     browser.login(people["beleidsmedewerker"].email)
     reader = PdfReader(BytesIO(browser.get(f"/checks/{finished.id}/rapport.pdf").data))
     root = reader.trailer["/Root"]
@@ -113,8 +92,8 @@ def test_report_is_tagged_dutch_with_title_and_chart_alternative(browser, breda)
     assert any(alt.startswith("Radardiagram van de scores per domein: Agendasetting") for alt in alts)
 
 
-def test_draft_is_marked_concept_on_every_page(browser, breda, make_assessment, questionnaire):
-    gemeente, people, _ = breda
+def test_draft_is_marked_concept_on_every_page(browser, breda_finished, make_assessment, questionnaire):
+    gemeente, people, _ = breda_finished
     draft = make_assessment(
         gemeente, people["beleidsmedewerker"], year=2026, answers=dict(list(answers_all(questionnaire).items())[:10])
     )
@@ -125,8 +104,8 @@ def test_draft_is_marked_concept_on_every_page(browser, breda, make_assessment, 
     assert "Concept – nog niet definitief gemaakt" in pages[0]
 
 
-def test_procurement_annex_downloads_on_its_own(browser, breda):
-    _, people, finished = breda
+def test_procurement_annex_downloads_on_its_own(browser, breda_finished):
+    _, people, finished = breda_finished
     browser.login(people["inkoper"].email)
     response = browser.get(f"/checks/{finished.id}/inkoop.pdf")
     assert response.headers["Content-Disposition"] == 'attachment; filename="kopp-kov-inkoopeisen-breda-2025.pdf"'
@@ -135,8 +114,8 @@ def test_procurement_annex_downloads_on_its_own(browser, breda):
     assert "De opdrachtnemer" in text
 
 
-def test_report_access(browser, breda, make_gemeente, make_user, client):
-    _, people, finished = breda
+def test_report_access(browser, breda_finished, make_gemeente, make_user, client):
+    _, people, finished = breda_finished
     utrecht_user = make_user("beleidsmedewerker", make_gemeente("GM0344", "Utrecht"))
     url = f"/checks/{finished.id}/rapport.pdf"
     for role, status in (("beleidsmedewerker", 200), ("inkoper", 200), ("adviseur", 200), ("admin", 403)):
@@ -150,8 +129,8 @@ def test_report_access(browser, breda, make_gemeente, make_user, client):
     assert client.get(url).status_code == 302
 
 
-def test_hostile_comment_is_printed_as_text_and_reads_nothing(browser, breda, make_assessment, questionnaire):
-    gemeente, people, _ = breda
+def test_hostile_comment_is_printed_as_text_and_reads_nothing(browser, breda_finished, make_assessment, questionnaire):
+    gemeente, people, _ = breda_finished
     first = questionnaire.domains[0].questions[0]
     draft = make_assessment(gemeente, people["beleidsmedewerker"], year=2026)
     browser.login(people["beleidsmedewerker"].email)
@@ -172,8 +151,10 @@ def test_hostile_comment_is_printed_as_text_and_reads_nothing(browser, breda, ma
     assert "root:x:0:0" not in text
 
 
-def test_second_download_comes_from_cache_until_an_answer_changes(browser, breda, app, questionnaire, monkeypatch):
-    gemeente, people, _ = breda
+def test_second_download_comes_from_cache_until_an_answer_changes(
+    browser, breda_finished, app, questionnaire, monkeypatch
+):
+    gemeente, people, _ = breda_finished
     renders = []
     renderer = app.extensions["pdf_renderer"]
     real_render = renderer.render
@@ -198,8 +179,8 @@ def test_second_download_comes_from_cache_until_an_answer_changes(browser, breda
     assert len(list((app.extensions["report_cache"].folder).glob(f"{draft.id}-rapport-*.pdf"))) == 1
 
 
-def test_report_command(runner, breda, tmp_path):
-    _, _, finished = breda
+def test_report_command(runner, breda_finished, tmp_path):
+    _, _, finished = breda_finished
     out = tmp_path / "rapport.pdf"
     result = runner.invoke(args=["report", str(finished.id), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -207,8 +188,8 @@ def test_report_command(runner, breda, tmp_path):
     assert runner.invoke(args=["report", "999", "-o", str(out)]).exit_code == 1
 
 
-def test_results_page_links_to_the_downloads_for_allowed_roles(browser, breda):
-    _, people, finished = breda
+def test_results_page_links_to_the_downloads_for_allowed_roles(browser, breda_finished):
+    _, people, finished = breda_finished
     for role, shown in (("inkoper", True), ("adviseur", True), ("admin", False)):
         browser.login(people[role].email)
         page = browser.get(f"/checks/{finished.id}/resultaten").get_data(as_text=True)

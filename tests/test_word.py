@@ -5,7 +5,6 @@ from io import BytesIO
 from itertools import pairwise
 from pathlib import Path
 
-import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -16,32 +15,12 @@ from selfcheck.core.report import build_report
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, AuditEvent, PlanAction
 from selfcheck.reports import word
-from tests.answers import like
+from tests.answers import answers_all
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # An emoji, Arabic and Hebrew (right to left), a vertical tab XML 1.0 forbids, and text that looks like markup.
 TRICKY_COMMENT = "Goed 👍🏽 العربية עברית\x0bnu <w:p>&amp; ]]>"
-
-
-def answers_all(questionnaire, pattern=("deels", "nee", "vastgelegd", "weet_niet", "geevalueerd")):
-    return {
-        q.id: (like(q, pattern[i % len(pattern)]), f"Notitie {q.id}" if i % 7 == 0 else "")
-        for i, q in enumerate(questionnaire.questions)
-    }
-
-
-@pytest.fixture
-def breda(make_gemeente, make_user, make_assessment, questionnaire):
-    gemeente = make_gemeente("GM0758", "Breda")
-    people = {
-        role: make_user(role, gemeente if role in ("beleidsmedewerker", "inkoper") else None)
-        for role in ("beleidsmedewerker", "inkoper", "adviseur", "admin")
-    }
-    finished = make_assessment(
-        gemeente, people["beleidsmedewerker"], year=2025, submitted=True, answers=answers_all(questionnaire)
-    )
-    return gemeente, people, finished
 
 
 def add_action(assessment, domain_id, title="Kindcheck in alle contracten", owner="Team Jeugd en Zorg", status="bezig"):
@@ -100,8 +79,8 @@ def get(browser, url):
     return response
 
 
-def test_report_docx_follows_the_pdf(browser, breda, app):
-    _, people, finished = breda
+def test_report_docx_follows_the_pdf(browser, breda_finished, app):
+    _, people, finished = breda_finished
     questionnaire = app.extensions["questionnaire_store"].get(finished.questionnaire_fingerprint)
     add_action(finished, questionnaire.domains[1].id)
     browser.login(people["inkoper"].email)
@@ -161,8 +140,8 @@ def test_report_docx_follows_the_pdf(browser, breda, app):
     assert doc.settings.element.find(qn("w:autoHyphenation")) is not None  # Dutch compounds in narrow cells
 
 
-def test_draft_is_marked_concept_on_the_first_page(browser, breda, make_assessment, questionnaire):
-    gemeente, people, _ = breda
+def test_draft_is_marked_concept_on_the_first_page(browser, breda_finished, make_assessment, questionnaire):
+    gemeente, people, _ = breda_finished
     draft = make_assessment(
         gemeente, people["beleidsmedewerker"], year=2026, answers=dict(list(answers_all(questionnaire).items())[:10])
     )
@@ -179,8 +158,8 @@ def test_draft_is_marked_concept_on_the_first_page(browser, breda, make_assessme
     assert "Nog geen totaalniveau" in body_text(report)
 
 
-def test_procurement_annex_alone(browser, breda, app):
-    _, people, finished = breda
+def test_procurement_annex_alone(browser, breda_finished, app):
+    _, people, finished = breda_finished
     browser.login(people["inkoper"].email)
     response = get(browser, f"/checks/{finished.id}/inkoopbijlage.docx")
     assert response.headers["Content-Disposition"] == 'attachment; filename="kopp-kov-inkoopeisen-breda-2025.docx"'
@@ -221,8 +200,8 @@ def test_report_annex_clauses_sit_under_their_instrument(app, questionnaire):
     assert (3, "J-1 Bijdrage aan de KOPP/KOV-doelen") in annex
 
 
-def test_council_letter(browser, breda, app):
-    _, people, finished = breda
+def test_council_letter(browser, breda_finished, app):
+    _, people, finished = breda_finished
     browser.login(people["beleidsmedewerker"].email)
     response = get(browser, f"/checks/{finished.id}/raadsinformatiebrief.docx")
     assert (
@@ -267,9 +246,9 @@ def test_council_letter(browser, breda, app):
     assert "Al afgerond" not in text  # what we are going to do: open actions only
 
 
-def test_council_letter_in_own_words(breda, app):
+def test_council_letter_in_own_words(breda_finished, app):
     """No run of ten words in common with the domain brief, in the code's sentences or the letter."""
-    _, _, finished = breda
+    _, _, finished = breda_finished
     brief_runs = set((ROOT / "tests" / "brief_runs.txt").read_text(encoding="utf-8").split())
     report = report_for(app.extensions["questionnaire_store"], finished)
     letter = body_text(opened(word.council_letter_docx(report, Plan((), (), Progress()), date(2026, 5, 4))))
@@ -279,8 +258,8 @@ def test_council_letter_in_own_words(breda, app):
     assert "rond mei 2027" in letter
 
 
-def test_access(browser, breda, make_gemeente, make_user, client):
-    _, people, finished = breda
+def test_access(browser, breda_finished, make_gemeente, make_user, client):
+    _, people, finished = breda_finished
     utrecht_user = make_user("beleidsmedewerker", make_gemeente("GM0344", "Utrecht"))
     kinds = ("rapport", "inkoopbijlage", "raadsinformatiebrief")
     for role, status in (("beleidsmedewerker", 200), ("inkoper", 200), ("adviseur", 200), ("admin", 403)):
@@ -300,8 +279,10 @@ def test_access(browser, breda, make_gemeente, make_user, client):
     assert client.post(f"/checks/{finished.id}/rapport.docx").status_code in (400, 405)
 
 
-def test_user_text_round_trips_as_text(browser, breda, make_gemeente, make_user, make_assessment, questionnaire):
-    gemeente, people, _ = breda
+def test_user_text_round_trips_as_text(
+    browser, breda_finished, make_gemeente, make_user, make_assessment, questionnaire
+):
+    gemeente, people, _ = breda_finished
     first = questionnaire.domains[0].questions[0]
     draft = make_assessment(gemeente, people["beleidsmedewerker"], year=2026)
     browser.login(people["beleidsmedewerker"].email)
@@ -339,8 +320,8 @@ def test_user_text_round_trips_as_text(browser, breda, make_gemeente, make_user,
     assert "abcd 😀 שלום" in body_text(opened(word.report_docx(report, plan, date(2026, 5, 4))))
 
 
-def test_head_and_get_change_nothing_but_the_audit_trail(browser, breda):
-    _, people, finished = breda
+def test_head_and_get_change_nothing_but_the_audit_trail(browser, breda_finished):
+    _, people, finished = breda_finished
     add_action(finished, "agendasetting")
 
     def state():

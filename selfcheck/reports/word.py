@@ -187,6 +187,14 @@ class _Writer:
         return out.getvalue()
 
 
+def _document(report: Report, title: str, subject: str, draft_note: str, margin: int = 25) -> _Writer:
+    """A new Word file for a check; a draft says so first, in its own words for each document."""
+    w = _Writer(title, subject, report.gemeente, not report.submitted, margin=margin)
+    if not report.submitted:
+        w.paragraph(("Concept", "b"), f" – {draft_note}")
+    return w
+
+
 def _parts(item: Part | Sequence[Part]) -> tuple[Part, ...]:
     """A string or a (text, mark) pair is one part; any other sequence is several."""
     if isinstance(item, str) or (isinstance(item, tuple) and len(item) == 2 and item[1] in ("b", "i")):
@@ -312,14 +320,12 @@ def _start_package(report: Report) -> list[Sequence[Part]]:
 def report_docx(report: Report, plan: Plan, report_date: date | datetime) -> bytes:
     """The whole report, in the order of the PDF."""
     result = report.result
-    w = _Writer(
+    w = _document(
+        report,
         f"KOPP/KOV Beleidscheck {report.gemeente} {report.year}",
         f"KOPP/KOV Beleidscheck · {report.gemeente} · {report.year}",
-        report.gemeente,
-        not report.submitted,
+        "deze check is nog niet definitief gemaakt. De cijfers kunnen nog veranderen.",
     )
-    if not report.submitted:
-        w.paragraph(("Concept", "b"), " – deze check is nog niet definitief gemaakt. De cijfers kunnen nog veranderen.")
     w.title(f"KOPP/KOV Beleidscheck gemeente {report.gemeente} {report.year}")
     w.paragraph(
         "Hoe regelt de gemeente het beleid voor kinderen van ouders met psychische problemen of een verslaving?",
@@ -502,14 +508,12 @@ def _plan(w: _Writer, report: Report, plan: Plan) -> None:
 
 
 def procurement_docx(report: Report, report_date: date | datetime) -> bytes:
-    w = _Writer(
+    w = _document(
+        report,
         f"Eisen voor inkoop en subsidie – KOPP/KOV Beleidscheck {report.gemeente} {report.year}",
         f"Eisen voor inkoop en subsidie · {report.gemeente} · {report.year}",
-        report.gemeente,
-        not report.submitted,
+        "deze check is nog niet definitief gemaakt.",
     )
-    if not report.submitted:
-        w.paragraph(("Concept", "b"), " – deze check is nog niet definitief gemaakt.")
     w.title("Eisen voor inkoop en subsidie")
     w.paragraph(
         f"KOPP/KOV Beleidscheck gemeente {report.gemeente}, {report.year} · {nl_date(report_date)} · "
@@ -563,18 +567,14 @@ def council_letter_docx(
     """A short model letter from the college to the raad; [in vierkante haken] what the writer fills in.
     `share` is the national share of KOPP/KOV children; `minors` the gemeente's, if recorded."""
     result = report.result
-    w = _Writer(
+    w = _document(
+        report,
         f"Raadsinformatiebrief KOPP/KOV Beleidscheck {report.gemeente} {report.year}",
         f"Raadsinformatiebrief · {report.gemeente} · {report.year}",
-        report.gemeente,
-        not report.submitted,
+        "de check is nog niet definitief gemaakt; stuur de brief pas na het definitief maken.",
         margin=20,  # a letter of one page
     )
     w.doc.styles["Heading 1"].paragraph_format.space_before = Pt(12)
-    if not report.submitted:
-        w.paragraph(
-            ("Concept", "b"), " – de check is nog niet definitief gemaakt; stuur de brief pas na het definitief maken."
-        )
     w.title("Raadsinformatiebrief")
     head: list[Part] = []
     for label, value in (
