@@ -13,7 +13,9 @@ STATUS = "[data-save-status]"
 
 
 def _wait_state(page, state: str) -> None:
-    page.wait_for_function(f"document.querySelector('{STATUS}').dataset.state === '{state}'")
+    # A save's outcome arrives after a debounce and a round trip; on a loaded CI box that took over
+    # the 10 s default once, so this wait (and only this one) gets 30 s.
+    page.wait_for_function(f"document.querySelector('{STATUS}').dataset.state === '{state}'", timeout=30_000)
 
 
 def _start_check(page, year: int) -> str:
