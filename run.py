@@ -16,6 +16,7 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         upgrade()  # creates the database when missing, and brings it up to date
+        app.extensions["questionnaire_store"].publish_shipped()
         if load_demo_data(app.extensions["questionnaire_store"]):
             print(f"Demogegevens geladen. Demo-accounts (wachtwoord: {DEMO_PASSWORD}):")
             for email, _name, role, _ in ACCOUNTS:

@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_static_files(app)
+    publish_shipped_questions(app)
     return app
 
 
@@ -42,6 +43,12 @@ def load_questions(app: Flask) -> None:
     except QuestionnaireError as error:
         raise InvalidQuestionnaire(path, error.problems) from None
     app.extensions["questionnaire_store"] = QuestionnaireStore(questionnaire, path)
+
+
+def publish_shipped_questions(app: Flask) -> None:
+    """A release's new questions.yaml becomes the current version (see questionnaires/versions.py)."""
+    with app.app_context():
+        app.extensions["questionnaire_store"].publish_shipped()
 
 
 def register_extensions(app: Flask) -> None:

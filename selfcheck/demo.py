@@ -321,6 +321,7 @@ def load_demo_data(store: QuestionnaireStore) -> bool:
     db.session.flush()
 
     earlier = store.load_file(EARLIER_VERSION)
+    store.ensure_stored(earlier, published_at=datetime(2023, 1, 9, 9, 0))  # in use since the 2023 checks
     for code, email in (("GM0758", "beleid@breda.example"), ("GM0344", "beleid@utrecht.example")):
         user = users[email]
         assessment = start_assessment(store, gemeenten[code], 2025, user, prefill=False, questionnaire=earlier)

@@ -99,12 +99,24 @@ class UserToken(db.Model):
 
 
 class QuestionnaireVersion(db.Model):
-    """The exact questionnaire text an assessment was filled in with."""
+    """The exact text of a questionnaire version: shipped with the product, or uploaded by an adviser.
+
+    The current version is the latest one published and not withdrawn; a check keeps the version it
+    was started on. An uploaded version waits (published_at None) until someone publishes it.
+    """
 
     fingerprint = db.Column(db.String(64), primary_key=True)
     version = db.Column(db.String(40), nullable=False)
     source = db.Column(db.Text, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    filename = db.Column(db.String(200))  # None: the file shipped with the product
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"))
+    published_at = db.Column(db.DateTime)
+    published_by_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"))
+    withdrawn_at = db.Column(db.DateTime)  # only a version no check ever used can be withdrawn
+
+    uploaded_by = db.relationship("User", foreign_keys=[uploaded_by_id])
+    published_by = db.relationship("User", foreign_keys=[published_by_id])
 
 
 class Assessment(db.Model):

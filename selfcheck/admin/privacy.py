@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from selfcheck.enums import Perspective
 from selfcheck.extensions import db
-from selfcheck.models import Answer, Assessment, AuditEvent, Feedback, Response, User
+from selfcheck.models import Answer, Assessment, AuditEvent, Feedback, QuestionnaireVersion, Response, User
 
 
 def personal_data(user: User) -> dict:
@@ -42,6 +42,8 @@ def forget_user(user: User) -> None:
     db.session.execute(update(Answer).where(Answer.updated_by_id == user.id).values(updated_by_id=None))
     db.session.execute(update(Response).where(Response.respondent_id == user.id).values(respondent_id=None))
     db.session.execute(update(Feedback).where(Feedback.author_id == user.id).values(author_id=None))
+    for column in (QuestionnaireVersion.uploaded_by_id, QuestionnaireVersion.published_by_id):
+        db.session.execute(update(QuestionnaireVersion).where(column == user.id).values({column.key: None}))
     db.session.execute(
         update(AuditEvent).where(AuditEvent.user_id == user.id).values(user_id=None, user_label="verwijderde gebruiker")
     )

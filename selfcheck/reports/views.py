@@ -96,6 +96,15 @@ class ReportCache:
 
 def report_html(assessment: Assessment, kind: str) -> str:
     report = report_for(current_app.extensions["questionnaire_store"], assessment)
+    # Benchmark and estimate come from the current questionnaire, whichever version the check used.
+    context = report_context(assessment, current_app.extensions["questionnaire_store"].current)
+    return render_report_html(
+        kind, report, context, plan_for(assessment), assessment.submitted_at or assessment.updated_at
+    )
+
+
+def render_report_html(kind: str, report, context, plan, report_date) -> str:
+    """The report's HTML from plain values (also for a preview of a version not published yet)."""
     chart = report.chart
     svg = render_template("partials/_radar.svg", chart=chart)
     alt = (
@@ -103,15 +112,13 @@ def report_html(assessment: Assessment, kind: str) -> str:
         + "; ".join(f"{a.label} {a.score if a.score is not None else 'geen score'}" for a in chart.axes)
         + "."
     )
-    # Benchmark and estimate come from the current questionnaire, whichever version the check used.
-    context = report_context(assessment, current_app.extensions["questionnaire_store"].current)
     return render_template(
         KINDS[kind][0],
         report=report,
         context=context,
         national=context.national,
-        plan=plan_for(assessment),
-        report_date=assessment.submitted_at or assessment.updated_at,
+        plan=plan,
+        report_date=report_date,
         chart_data_url="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
         chart_alt=alt,
     )
