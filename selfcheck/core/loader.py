@@ -121,6 +121,14 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep)
 
+    def compose_node(self, parent, index):
+        # An alias repeats a subtree while the file shows it once: a few lines can stand for
+        # billions of nodes (a "YAML bomb"). The questionnaire needs none, so none is accepted.
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliassen (*naam) zijn niet toegestaan", mark)
+        return super().compose_node(parent, index)
+
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
     path = Path(path)
@@ -140,6 +148,8 @@ def parse_questionnaire(text: str) -> Questionnaire:
         where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
         what = getattr(error, "problem", None) or str(error)
         raise QuestionnaireError([f"{where}geen geldige YAML ({what})"]) from None
+    except RecursionError:
+        raise QuestionnaireError(["geen geldige YAML (te diep genest)"]) from None
     return _Builder(data).build()
 
 
