@@ -158,9 +158,65 @@ def test_mapping_problems():
     data["mapping"]["questions"].append({"old": "oud_a1", "new": "zz", "options": {}})
     data["mapping"]["questions"][1]["options"]["ja"] = "misschien"
     problems = problems_of(data)
-    assert "mapping.questions[2].old: vraag 'oud_a1' staat twee keer in de mapping" in problems
     assert "mapping.questions[2].new: onbekende vraag 'zz'" in problems
     assert "mapping.questions[1].options.ja: vraag 'b1' heeft geen antwoord 'misschien'" in problems
+    assert len(problems) == 2
+
+
+def test_mapping_splits_and_merges():
+    """One old question to several new ones (split), several old ones to one new (merge)."""
+    data = small_data()
+    data["mapping"]["questions"] += [
+        {"old": "oud_a1", "new": "a2", "options": {"ja": "deels"}},  # oud_a1 split over a1 and a2
+        {"old": "oud_b", "new": "b2", "options": {"ja": "ja", "nee": "nee"}},  # b1 and oud_b merge in b2
+        {"old": "b1", "new": "b2", "options": {"ja": "ja"}},
+    ]
+    mapping = small_questionnaire(data).mapping
+    assert [e.new for e in mapping.targets("oud_a1")] == ["a1", "a2"]
+    assert [e.old for e in mapping.sources("b2")] == ["oud_b", "b1"]
+    assert mapping.targets("a3") == () and mapping.sources("a3") == ()
+    assert mapping.translate("oud_a1", "ja") == ("a1", "vastgelegd")  # without new_id: the first entry
+    assert mapping.translate("oud_a1", "ja", "a2") == ("a2", "deels")
+    assert mapping.translate("oud_a1", "nee", "a2") == ("a2", None)  # not in a2's table: reopens
+    assert mapping.translate("oud_a1", "ja", "b1") is None
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (
+            {"old": "oud_a1", "new": "a1", "options": {"nee": "nee"}},
+            "mapping.questions[2].new: 'oud_a1' naar 'a1' staat al in mapping.questions[0]",
+        ),
+        ({"old": "oud_a1", "new": "a9", "options": {}}, "mapping.questions[2].new: onbekende vraag 'a9'"),
+        ({"old": "Oud-A1", "new": "a2", "options": {}}, "mapping.questions[2].old: ongeldige vraag-id 'Oud-A1'"),
+        (
+            {"old": "oud_a1", "new": "a2", "options": {"ja": "ja"}},
+            "mapping.questions[2].options.ja: vraag 'a2' heeft geen antwoord 'ja'",
+        ),
+        (
+            {"old": "oud_a1", "new": "a2", "options": {"Ja!": "deels"}},
+            "mapping.questions[2].options.Ja!: ongeldig oud antwoord 'Ja!'",
+        ),
+        (
+            {"old": "oud_a1", "new": "a2", "options": {"ja": 3}},
+            "mapping.questions[2].options.ja: vraag 'a2' heeft geen antwoord 3",
+        ),
+    ],
+)
+def test_mapping_refuses_each_problem_with_its_place(entry, expected):
+    data = small_data()
+    data["mapping"]["questions"].append(entry)
+    assert problems_of(data) == [expected]
+
+
+def test_the_same_pair_twice_is_refused_even_in_a_merge():
+    data = small_data()
+    data["mapping"]["questions"] += [
+        {"old": "oud_b", "new": "b1", "options": {"ja": "ja"}},  # a merge into b1: fine
+        {"old": "oud_b", "new": "b1", "options": {"nee": "nee"}},  # the same pair again: not
+    ]
+    assert problems_of(data) == ["mapping.questions[3].new: 'oud_b' naar 'b1' staat al in mapping.questions[2]"]
 
 
 def test_duplicate_option_value():

@@ -717,31 +717,36 @@ class _Builder:
         return tuple(references)
 
     def version_mapping(self, raw: Any, questions: dict) -> VersionMapping | None:
+        """Which old answers carry over. An old question may go to several new ones (a split) and
+        several old ones to one new question (a merge); the same pair twice is a mistake."""
         if raw is None:
             return None
         node = self.mapping(raw, "mapping", "mapping")
         from_version = node.get("from_version")
         if not isinstance(from_version, (str, int, float)) or not str(from_version).strip():
             self.problem("mapping.from_version", "ontbrekende versie")
-        entries, olds, news = [], set(), set()
+        entries, pairs = [], {}
         for i, entry in enumerate(self.sequence(node.get("questions"), "mapping.questions")):
             place = f"mapping.questions[{i}]"
             entry = self.mapping(entry, place, "mapping_question")
             old, new = entry.get("old"), entry.get("new")
             if not isinstance(old, str) or not ID_PATTERN.match(old):
                 self.problem(f"{place}.old", f"ongeldige vraag-id {old!r}")
-            elif old in olds:
-                self.problem(f"{place}.old", f"vraag '{old}' staat twee keer in de mapping")
-            olds.add(old)
-            question = questions.get(new)
+            question = questions.get(new) if isinstance(new, str) else None
             if question is None:
                 self.problem(f"{place}.new", f"onbekende vraag {new!r}")
-            elif new in news:
-                self.problem(f"{place}.new", f"twee oude vragen wijzen naar '{new}'")
-            news.add(new)
+            elif (old, new) in pairs:
+                self.problem(
+                    f"{place}.new",
+                    f"'{old}' naar '{new}' staat al in mapping.questions[{pairs[old, new]}]",
+                )
+            else:
+                pairs[old, new] = i
             options = self.mapping(entry.get("options"), f"{place}.options")
             for old_value, new_value in options.items():
-                if question is not None and question.option(new_value) is None:
+                if not isinstance(old_value, str) or not ID_PATTERN.match(old_value):
+                    self.problem(f"{place}.options.{old_value}", f"ongeldig oud antwoord {old_value!r}")
+                if question is not None and (not isinstance(new_value, str) or question.option(new_value) is None):
                     self.problem(f"{place}.options.{old_value}", f"vraag '{new}' heeft geen antwoord {new_value!r}")
             entries.append(QuestionMapping(str(old), str(new), tuple((str(k), str(v)) for k, v in options.items())))
         return VersionMapping(str(from_version), tuple(entries))

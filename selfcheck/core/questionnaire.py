@@ -305,11 +305,24 @@ class Reference:
 
 @dataclass(frozen=True)
 class QuestionMapping:
-    """An earlier version's question that means the same in this one, with its options translated."""
+    """An earlier version's question whose answer carries over to a question of this one, with its
+    options translated.
+
+    One old question may have several entries (a split: its answer goes to each new question through
+    that entry's own table) and several old questions may point to one new question (a merge: the new
+    question gets the translated answer that scores lowest)."""
 
     old: str
     new: str
     options: tuple[tuple[str, str], ...]  # (old value, new value); old values not listed reopen the question
+
+    @cached_property
+    def table(self) -> dict[str, str]:
+        return dict(self.options)
+
+    def translate(self, value: str | None) -> str | None:
+        """The new value for an old one; None reopens the question (no answer, or no counterpart)."""
+        return None if value is None else self.table.get(value)
 
 
 @dataclass(frozen=True)
@@ -319,11 +332,39 @@ class VersionMapping:
     from_version: str
     questions: tuple[QuestionMapping, ...]
 
-    def translate(self, question_id: str, value: str | None) -> tuple[str, str | None] | None:
-        """(new question id, new value or None to reopen), or None when the question does not carry over."""
+    @cached_property
+    def _by_old(self) -> dict[str, tuple[QuestionMapping, ...]]:
+        entries: dict[str, list[QuestionMapping]] = {}
         for entry in self.questions:
-            if entry.old == question_id:
-                return entry.new, dict(entry.options).get(value) if value is not None else None
+            entries.setdefault(entry.old, []).append(entry)
+        return {old: tuple(found) for old, found in entries.items()}
+
+    @cached_property
+    def _by_new(self) -> dict[str, tuple[QuestionMapping, ...]]:
+        entries: dict[str, list[QuestionMapping]] = {}
+        for entry in self.questions:
+            entries.setdefault(entry.new, []).append(entry)
+        return {new: tuple(found) for new, found in entries.items()}
+
+    def targets(self, old_id: str) -> tuple[QuestionMapping, ...]:
+        """The entries of an old question: one, several when it was split, none when it does not carry over."""
+        return self._by_old.get(old_id, ())
+
+    def sources(self, new_id: str) -> tuple[QuestionMapping, ...]:
+        """The entries that point at a new question: several when old questions were merged into it."""
+        return self._by_new.get(new_id, ())
+
+    def translate(
+        self, question_id: str, value: str | None, new_id: str | None = None
+    ) -> tuple[str, str | None] | None:
+        """(new question id, new value or None to reopen), or None when the question does not carry over.
+
+        A split question has several new questions: `new_id` picks one; without it, the first entry's
+        is given. A merge is decided per new question, with the other old answers: see
+        `carryover.carry_over`."""
+        for entry in self.targets(question_id):
+            if new_id is None or entry.new == new_id:
+                return entry.new, entry.translate(value)
         return None
 
 
