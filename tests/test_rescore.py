@@ -13,7 +13,15 @@ import pytest
 import yaml
 
 from selfcheck.core import scoring
-from selfcheck.core.carryover import Carrier, carry_over, counterpart, counterparts, side_by_side, translate
+from selfcheck.core.carryover import (
+    Carrier,
+    carry_over,
+    counterpart,
+    counterparts,
+    dropped,
+    side_by_side,
+    translate,
+)
 from selfcheck.core.loader import load_questionnaire, parse_questionnaire
 from selfcheck.core.report import build_report
 from selfcheck.core.rescore import Count, LevelScorer, level_moves
@@ -82,6 +90,19 @@ def test_carry_over_follows_the_new_order_and_a_carrier_gives_the_same():
     assert list(carried) == ["a1", "a2", "b23"]
     assert carried["a2"] == (None, "R.")  # 'regio' was dropped from a2
     assert Carrier(OLD, NEW)(values) == carried
+
+
+def test_dropped_lists_the_answers_no_new_question_takes():
+    values = {
+        "a4": ("nee", ""),  # removed
+        "a2": ("regio", ""),  # option dropped
+        "a3": ("deels", ""),  # reaches a3_vastgesteld, reopens a3_uitgevoerd: placed
+        "b2": ("ja", ""),  # merged, the weaker b3 wins: placed all the same
+        "b3": ("nee", ""),
+        "a1": (None, "Alleen een opmerking."),  # no answer: nothing to drop
+    }
+    assert dropped(OLD, NEW, values) == ("a2", "a4")
+    assert dropped(OLD, OLD, values) == ()
 
 
 def test_translate_and_counterparts_know_splits_and_merges():
@@ -261,6 +282,7 @@ def test_unmapped_versions_are_not_comparable():
     unmapped = _variant(VERSIONS / "new.yaml", lambda d: d.pop("mapping"))
     moves = level_moves(OLD, unmapped, _generated_checks(20))
     assert not moves.comparable and moves.checks == 20 and moves.rows == ()
+    assert (moves.old_version, moves.new_version) == ("v1", "v2")
     assert moves.overall == Count() and all(d.total == 0 for d in moves.domains)
     assert [d.domain_id for d in moves.domains] == ["a", "b"]
 

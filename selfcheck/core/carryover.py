@@ -144,6 +144,20 @@ def carry_over(old: Questionnaire, new: Questionnaire, values: Values) -> dict[s
     return Carrier(old, new)(values)
 
 
+def dropped(old: Questionnaire, new: Questionnaire, values: Values) -> tuple[str, ...]:
+    """The old questions, in `old`'s order, whose given answer no question of `new` can take: no
+    counterpart, or an option that has none. (An answer that reaches a merged question counts as
+    placed, even where a weaker one of the merge wins or another keeps the question open.)"""
+    carrier = Carrier(old, new)
+    placed = {
+        old_id
+        for _, sources in carrier.routes
+        for old_id, table in sources
+        if values.get(old_id, (None, ""))[0] in table
+    }
+    return tuple(q.id for q in old.questions if values.get(q.id, (None, ""))[0] is not None and q.id not in placed)
+
+
 def counterparts(old: Questionnaire, new: Questionnaire, new_question_id: str) -> tuple[str, ...]:
     """The questions of `old` whose answers go to `new_question_id` in `new` (several after a merge)."""
     if same_version(old, new):

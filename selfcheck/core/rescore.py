@@ -190,6 +190,8 @@ class Moves:
     overall: Count
     domains: tuple[DomainMoves, ...]  # in the new version's order
     rows: tuple[CheckMove, ...]  # per check, in the order given
+    old_version: str = ""
+    new_version: str = ""
 
     def domain(self, domain_id: str) -> DomainMoves:
         return next(d for d in self.domains if d.domain_id == domain_id)
@@ -216,6 +218,8 @@ def level_moves(old: Questionnaire, new: Questionnaire, checks: Iterable[Values]
             Count(),
             tuple(DomainMoves(domain_id=d.id, title=d.title, is_new=old.domain(d.id) is None) for d in new.domains),
             (),
+            old.version,
+            new.version,
         )
     carrier, before, after = Carrier(old, new), LevelScorer(old), LevelScorer(new)
     old_index = {domain_id: i for i, domain_id in enumerate(before.domain_ids)}
@@ -247,4 +251,4 @@ def level_moves(old: Questionnaire, new: Questionnaire, checks: Iterable[Values]
         DomainMoves(**tally, domain_id=d.id, title=d.title, is_new=old_i is None)
         for d, (_, old_i), tally in zip(new.domains, pairs, tallies)
     )
-    return Moves(True, len(checks), Count(**overall), domains, tuple(rows))
+    return Moves(True, len(checks), Count(**overall), domains, tuple(rows), old.version, new.version)
