@@ -37,6 +37,10 @@ class LevelScorer:
         self.questionnaire = questionnaire
         self.levels = questionnaire.levels
         self._mins = [lv.min for lv in questionnaire.levels]
+        self._requires = [
+            (lv.requires.stage.rank, _fraction(lv.requires.share)) if lv.requires else None
+            for lv in questionnaire.levels
+        ]
         self._min_coverage = _fraction(questionnaire.scoring.min_coverage)
         domains = questionnaire.domains
         self.domain_ids = tuple(d.id for d in domains)
@@ -91,16 +95,16 @@ class LevelScorer:
     def _level(self, score: int, reached: list[int], possible: list[int]) -> Level:
         """The level of `score`, lowered while its practice requirement is not met (scoring.practised_level)."""
         index = bisect_right(self._mins, score) - 1
-        level = self.levels[max(0, min(index, len(self.levels) - 1))]
-        while level.requires is not None:
-            rank, share = level.requires.stage.rank, _fraction(level.requires.share)
-            if possible[rank] == 0:
+        position = max(0, min(index, len(self.levels) - 1))
+        while (requires := self._requires[position]) is not None:
+            rank, share = requires
+            if possible[rank] == 0:  # nothing can reach the stage: the share counts as 1
                 if share <= 1:
                     break
             elif reached[rank] * share.denominator >= share.numerator * possible[rank]:
                 break
-            level = self.levels[level.rank - 2]
-        return level
+            position -= 1
+        return self.levels[position]
 
     def levels_of(self, answers: Mapping[str, str]) -> tuple[Level | None, tuple[Level | None, ...]]:
         """(overall level, each domain's level in the questionnaire's order); None: no level.
