@@ -1,9 +1,11 @@
 """The save path writes with hand-built statements (check/store.py); the state it leaves must be
 exactly what the plain ORM would leave: the same answers, versions, authors and stored scores."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from selfcheck.check.store import OVERALL, save_answers
+from selfcheck.check.store import OVERALL, save_answers, score_rows
 from selfcheck.core.scoring import score
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, DomainScore, Response, utcnow
@@ -90,3 +92,54 @@ def test_hand_built_statements_leave_the_state_the_orm_would(
         (OVERALL, result.score, result.level.id if result.level else None, result.level.rank if result.level else None)
     )
     assert _scores(tuned.id) == expected
+
+
+def _core_rows(questionnaire, answers):
+    result = score(questionnaire, answers)
+    rows = [
+        (d.domain.id, d.score, d.level.id if d.level else None, d.level.rank if d.level else None)
+        for d in result.domains
+    ]
+    rows.append(
+        (OVERALL, result.score, result.level.id if result.level else None, result.level.rank if result.level else None)
+    )
+    return rows
+
+
+def _rows(questionnaire, answers):
+    return [(key, r["score"], r["level_id"], r["level_rank"]) for key, r in score_rows(questionnaire, answers)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_stored_scores_are_the_cores_scores(questionnaire, data):
+    """score_rows reuses each domain's result while its answers stay the same; the figures are
+    always scoring.score's, for any answers, also after changes to one domain at a time."""
+    answers = {}
+    for question in questionnaire.questions:
+        value = data.draw(st.sampled_from([None, *(o.value for o in question.options)]), label=question.id)
+        if value is not None:
+            answers[question.id] = value
+    assert _rows(questionnaire, answers) == _core_rows(questionnaire, answers)
+    domain = data.draw(st.sampled_from(questionnaire.domains), label="domain changed next")
+    for question in domain.questions:  # a save on one page: the other domains come from the cache
+        answers[question.id] = data.draw(st.sampled_from([o.value for o in question.options]))
+    assert _rows(questionnaire, answers) == _core_rows(questionnaire, answers)
+
+
+def test_stored_scores_follow_practice_rules_and_caps(questionnaire):
+    """The boundaries the generated answers may miss: everything best, everything on paper, a cap's
+    question just below its threshold, everything unknown."""
+    best = {q.id: like(q, "geevalueerd") for q in questionnaire.questions}
+    paper = {q.id: like(q, "vastgelegd") for q in questionnaire.questions}
+    unknown = {
+        q.id: next((o.value for o in q.options if o.unknown), q.options[0].value) for q in questionnaire.questions
+    }
+    cases = [best, paper, unknown, {}]
+    for cap in questionnaire.caps:
+        question = questionnaire.question(cap.question_id)
+        below = [o.value for o in question.options if not o.unknown and o.score < cap.below]
+        if below:
+            cases.append({**best, cap.question_id: below[-1]})
+    for answers in cases:
+        assert _rows(questionnaire, answers) == _core_rows(questionnaire, answers)

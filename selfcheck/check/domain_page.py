@@ -19,7 +19,9 @@ changed something.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, flash, jsonify, redirect, render_template, request
@@ -41,7 +43,7 @@ from selfcheck.core.questionnaire import Domain, Questionnaire
 from selfcheck.extensions import db
 from selfcheck.models import Assessment, Feedback, Response, User, utcnow
 from selfcheck.web.audit import record
-from selfcheck.web.forms import COMMENT_MAX
+from selfcheck.web.forms import COMMENT_MAX, strip
 from selfcheck.web.templating import nl_time
 
 logger = logging.getLogger(__name__)
@@ -73,7 +75,12 @@ class DomainPage:
     read_only_message: str
     response: Response | None = None  # None: the gemeente's own answers
     editor: User | None = None  # who saves; None for a respondent
-    previous_feedback: tuple[Feedback, ...] = field(default=())
+    # The advisers' feedback on this domain of the previous check: read only when a page is shown.
+    feedback: Callable[[], tuple[Feedback, ...]] | None = None
+
+    @functools.cached_property
+    def previous_feedback(self) -> tuple[Feedback, ...]:
+        return self.feedback() if self.feedback is not None else ()
 
     @property
     def domain(self) -> Domain:
@@ -188,7 +195,7 @@ def _answers_reply(page: DomainPage, answers: dict, skip=()) -> dict[str, dict]:
 
 def after_csrf_failure(page: DomainPage, message: str):
     """Re-show the page with what the user typed when its CSRF token failed; nothing is saved."""
-    form = domain_form_class(page.questionnaire, page.domain)()
+    form = _form(page)
     form.form_errors.append(message)
     version = request.form.get("version", type=int)
     return _render(page, _form_states(page, form), form, version), 400
@@ -199,7 +206,7 @@ def after_csrf_failure(page: DomainPage, message: str):
 
 @dataclass
 class _Outcome:
-    form: object
+    form: object | None = None  # the WTForms form: built only when a refused save shows or reports it
     status: int = 200
     message: str | None = None
     edited: dict = field(default_factory=dict)  # question id -> (value, comment) the user changed
@@ -212,13 +219,66 @@ class _Outcome:
         return self.status >= 400
 
 
+@dataclass(frozen=True)
+class _Fields:
+    """A domain page's form fields, worked out once per questionnaire version and domain."""
+
+    allowed: frozenset[str]  # every field name the page may post
+    questions: tuple[tuple[str, str, str, str, frozenset[str]], ...]  # id, q_, c_, o_ names, options
+
+
+_page_fields: dict[tuple[str, str], _Fields] = {}
+
+
+def _fields(questionnaire: Questionnaire, domain: Domain) -> _Fields:
+    key = (questionnaire.fingerprint, domain.id)
+    found = _page_fields.get(key)
+    if found is None:
+        questions = tuple(
+            (
+                q.id,
+                answer_field_name(q.id),
+                comment_field_name(q.id),
+                original_field(q.id),
+                frozenset(o.value for o in q.options),
+            )
+            for q in domain.questions
+        )
+        names = {name for question in questions for name in question[1:4]}
+        found = _Fields(frozenset(names | ALLOWED_EXTRA_FIELDS), questions)
+        _page_fields[key] = found
+    return found
+
+
+def _form(page: DomainPage):
+    return domain_form_class(page.questionnaire, page.domain)()
+
+
+def _posted(fields: _Fields) -> dict[str, tuple[str | None, str]] | None:
+    """Question id -> (value, comment) as posted, read exactly as the WTForms form reads them (the
+    first value of a field; a comment stripped and without bidirectional controls), or None when
+    any value would fail the form's validation: then the form itself says what is wrong.
+
+    Every save runs this; building and validating the form costs more than the rest of reading it."""
+    form = request.form
+    posted = {}
+    for qid, answer_name, comment_name, _, options in fields.questions:
+        value = form.get(answer_name)
+        if value is not None and value not in options:
+            return None
+        comment = strip(form.get(comment_name))
+        if len(comment) > COMMENT_MAX:
+            return None
+        posted[qid] = (value, comment)
+    return posted
+
+
 def _attempt(page: DomainPage) -> _Outcome:
-    domain = page.domain
-    form = domain_form_class(page.questionnaire, domain)()
-    unexpected = _unexpected_fields(form, domain)
+    fields = _fields(page.questionnaire, page.domain)
+    unexpected = set(request.form) - fields.allowed
     if unexpected:
         return _refuse(
-            form,
+            page,
             400,
             "Het formulier bevat velden die niet bij deze stap horen ("
             + ", ".join(sorted(unexpected)[:5])
@@ -227,18 +287,25 @@ def _attempt(page: DomainPage) -> _Outcome:
     base_version = request.form.get("version", type=int)
     if base_version is None or not 0 < base_version <= page.assessment.version:
         return _refuse(
-            form, 400, "Het formulier mist een geldig versienummer. Er is niets opgeslagen; laad de pagina opnieuw."
+            page, 400, "Het formulier mist een geldig versienummer. Er is niets opgeslagen; laad de pagina opnieuw."
         )
-    if not form.validate():
-        return _refuse(form, 422)
+    # Uploaded files would be form data to WTForms (and are never an answer): the form decides then.
+    posted = None if request.files else _posted(fields)
+    if posted is None:
+        form = _form(page)
+        if not form.validate():
+            return _refuse(page, 422, form=form)
+        posted = {
+            q.id: (form[answer_field_name(q.id)].data, form[comment_field_name(q.id)].data)
+            for q in page.domain.questions
+        }
     edited, originals = {}, {}
-    for q in domain.questions:
-        posted = (form[answer_field_name(q.id)].data, form[comment_field_name(q.id)].data)
-        original = request.form.get(original_field(q.id))
-        if answer_token(*posted) != original:
-            edited[q.id] = posted
+    for qid, _, _, original_name, _ in fields.questions:
+        original = request.form.get(original_name)
+        if answer_token(*posted[qid]) != original:
+            edited[qid] = posted[qid]
             if original is not None:
-                originals[q.id] = original
+                originals[qid] = original
     try:
         saved = store_answers(
             page.assessment,
@@ -256,25 +323,25 @@ def _attempt(page: DomainPage) -> _Outcome:
         logger.warning(
             "save conflict on %s: %d answers changed by someone else", request.endpoint, len(error.conflicts)
         )
-        outcome = _refuse(form, 409, _conflict_message(page.questionnaire, error))
+        outcome = _refuse(page, 409, _conflict_message(page.questionnaire, error))
         outcome.rebase = True
         outcome.edited = edited
         return outcome
     except ReadOnlyError:  # made definitive between our read and our write
         db.session.rollback()
-        return _refuse(form, 409, page.read_only_message + " Er is niets opgeslagen.")
+        return _refuse(page, 409, page.read_only_message + " Er is niets opgeslagen.")
     except (StaleDataError, IntegrityError, OperationalError) as error:  # a race the store could not settle
         db.session.rollback()
         if isinstance(error, OperationalError) and not _contention(error):
             raise
         logger.warning("save race on %s: %s", request.endpoint, type(error).__name__)
         return _refuse(
-            form,
+            page,
             409,
             "Iemand anders sloeg op hetzelfde moment antwoorden op. Er is niets opgeslagen; "
             "controleer uw antwoorden en sla opnieuw op.",
         )
-    return _Outcome(form, edited=edited, answers=saved.answers, version=saved.version)
+    return _Outcome(edited=edited, answers=saved.answers, version=saved.version)
 
 
 def _contention(error: OperationalError) -> bool:
@@ -283,12 +350,14 @@ def _contention(error: OperationalError) -> bool:
     return getattr(error.orig, "sqlstate", None) in ("40001", "40P01") or "locked" in text or "deadlock" in text
 
 
-def _refuse(form, status: int, message: str | None = None) -> _Outcome:
+def _refuse(page: DomainPage, status: int, message: str | None = None, form=None) -> _Outcome:
+    """A refused save, with the page's form (the posted values and their errors) to show or report."""
+    form = form if form is not None else _form(page)
     if message:
         form.form_errors.append(message)
     if status != 422:
         logger.warning("save refused on %s with %d", request.endpoint, status)
-    return _Outcome(form, status, message)
+    return _Outcome(form=form, status=status, message=message)
 
 
 def _render_refused(page: DomainPage, outcome: _Outcome):
@@ -325,11 +394,6 @@ def _conflict_message(questionnaire: Questionnaire, error: ConflictError) -> str
         + "; ".join(parts)
         + ". Uw eigen invoer staat hieronder. Sla opnieuw op om die te bewaren."
     )
-
-
-def _unexpected_fields(form, domain: Domain) -> set[str]:
-    originals = {original_field(q.id) for q in domain.questions}
-    return set(request.form) - set(form._fields) - ALLOWED_EXTRA_FIELDS - originals
 
 
 # --- showing -----------------------------------------------------------------------------------

@@ -22,16 +22,27 @@ Nothing here commits: the view decides when to commit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
+from fractions import Fraction
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from selfcheck.core.questionnaire import Questionnaire
-from selfcheck.core.scoring import score
+from selfcheck.core.questionnaire import Level, Questionnaire
+from selfcheck.core.scoring import (
+    DomainResult,
+    cap_met,
+    overall_weights,
+    practised_level,
+    round_half_up,
+    score_domain,
+)
 from selfcheck.enums import Status
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, DomainScore, Response, User, utcnow
@@ -113,15 +124,58 @@ RAISE_VERSION = (
     .values(version=_assessment.c.version + 1, updated_at=bindparam("now"))
     .returning(_assessment.c.version)
 )
-SELECT_SCORES = select(_score.c.domain_id, _score.c.score, _score.c.level_id, _score.c.level_rank).where(
-    _score.c.assessment_id == bindparam("assessment_id")
-)
-INSERT_SCORE = _score.insert()
-UPDATE_SCORE = (
-    _score.update()
-    .where(_score.c.assessment_id == bindparam("of_assessment"), _score.c.domain_id == bindparam("key"))
-    .values({c: bindparam(c) for c in ("score", "level_id", "level_rank")})
-)
+
+
+def _upsert_scores(insert):
+    """One statement for all of an assessment's score rows: a missing row is inserted, a row whose
+    figures changed is updated, and an unchanged one is left alone (no write, no new row version)."""
+    statement = insert(_score)
+    figures = ("score", "level_id", "level_rank")
+    return statement.on_conflict_do_update(
+        index_elements=[_score.c.assessment_id, _score.c.domain_id],
+        set_={c: statement.excluded[c] for c in figures},
+        where=or_(*(_score.c[c].is_distinct_from(statement.excluded[c]) for c in figures)),
+    )
+
+
+UPSERT_SCORES = {"postgresql": _upsert_scores(postgresql.insert), "sqlite": _upsert_scores(sqlite.insert)}
+
+
+# --- running them ------------------------------------------------------------------------------
+#
+# On PostgreSQL the save path hands its statements, compiled once, to psycopg itself on the
+# session's own connection and transaction: SQLAlchemy's execution (cache key, parameter
+# processing, result wrapping) costs five to ten times what psycopg does for these small
+# statements (bench/autosave.py). Errors come out as SQLAlchemy's exceptions all the same, and
+# everything the ORM session may hold of the rows written is expired afterwards. Elsewhere
+# (SQLite) the statements run through SQLAlchemy as usual.
+
+_PSYCOPG = postgresql.psycopg.dialect()
+
+
+@functools.cache
+def _driver_sql(statement, keys: tuple[str, ...] | None = None) -> tuple[str, dict]:
+    """The statement as psycopg takes it, and the values of its literal parameters."""
+    compiled = statement.compile(dialect=_PSYCOPG, column_keys=list(keys) if keys else None)
+    return compiled.string, dict(compiled.params)
+
+
+def _run(statement, parameters: dict | list[dict], *, keys: tuple[str, ...] | None = None):
+    """Execute on the session's connection; `parameters` a list: once per item (one round trip
+    on PostgreSQL, where psycopg pipelines them). Returns rows to iterate or fetch."""
+    connection = db.session.connection()
+    if connection.dialect.driver != "psycopg":
+        return connection.execute(statement, parameters)
+    sql, literals = _driver_sql(statement, keys)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        if isinstance(parameters, list):
+            cursor.executemany(sql, [{**literals, **p} for p in parameters])
+        else:
+            cursor.execute(sql, {**literals, **parameters})
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(sql, parameters, error, connection.dialect.loaded_dbapi.Error) from error
+    return cursor
 
 
 def end_read_transaction() -> None:
@@ -154,7 +208,7 @@ def _values(assessment: Assessment, statement, parameters: dict) -> dict[str, tu
     # ORM's result processing would cost more than the query itself.
     options = options_by_question(questionnaire_of(assessment))
     values = {}
-    for _, _, qid, value, comment, _, _ in db.session.connection().execute(statement, parameters):
+    for _, _, qid, value, comment, _, _ in _run(statement, parameters):
         if qid is None:  # the outer join: a response without answers
             continue
         if qid not in options:
@@ -230,13 +284,9 @@ def _stored_answers(assessment: Assessment, response: Response | None) -> tuple[
     own does not exist yet) and all its answers, in one query."""
     db.session.flush()  # plain statements follow: let them see what the session holds
     if response is None:
-        rows = db.session.connection().execute(SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id}).all()
+        rows = _run(SELECT_SHARED_ANSWERS, {"assessment_id": assessment.id}).fetchall()
     else:
-        rows = (
-            db.session.connection()
-            .execute(SELECT_RESPONSE_ANSWERS, {"assessment_id": assessment.id, "response_id": response.id})
-            .all()
-        )
+        rows = _run(SELECT_RESPONSE_ANSWERS, {"assessment_id": assessment.id, "response_id": response.id}).fetchall()
     if not rows:
         return None, {}
     options = options_by_question(questionnaire_of(assessment))
@@ -355,7 +405,7 @@ def store_answers(
     if inserts:
         connection.execute(INSERT_ANSWER, inserts)
     if updates:
-        connection.execute(UPDATE_ANSWER, updates)
+        _run(UPDATE_ANSWER, updates)
     if deletes:
         connection.execute(_answer.delete().where(_answer.c.id.in_(deletes)))
     _expire_written(assessment.id, response_id)
@@ -372,7 +422,8 @@ def _raise_version(assessment: Assessment) -> tuple[int, object]:
     and the time it was raised at.
     The same version counter the mapper keeps, so an ORM flush of a stale assessment still fails."""
     now = utcnow()
-    new_version = db.session.connection().execute(RAISE_VERSION, {"assessment_id": assessment.id, "now": now}).scalar()
+    row = _run(RAISE_VERSION, {"assessment_id": assessment.id, "now": now}).fetchone()
+    new_version = row[0] if row is not None else None
     if new_version is None:
         raise ReadOnlyError(f"assessment {assessment.id} was made definitive (or removed) meanwhile")
     set_committed_value(assessment, "version", new_version)
@@ -403,39 +454,75 @@ def _user_name(user_id: int | None) -> str:
 def refresh_scores(
     store: QuestionnaireStore, assessment: Assessment, answers: dict[str, str | None] | None = None
 ) -> None:
-    """Store the core's scores of this assessment (for SQL aggregation); write only rows that
-    changed. `answers`: question id -> option value, when the caller has them at hand. No commit."""
+    """Store the core's scores of this assessment (for SQL aggregation) in one statement that
+    writes only rows that changed. `answers`: question id -> option value, when the caller has
+    them at hand. No commit."""
     questionnaire = store.get(assessment.questionnaire_fingerprint)
     if answers is None:
         answers = {q: v for q, (v, _) in answer_values(assessment).items()}
     options = options_by_question(questionnaire)
-    result = score(
-        questionnaire, {q: v for q, v in answers.items() if _checked(options, assessment.id, q, v) is not None}
-    )
-    wanted = {d.domain.id: _score_row(d.score, d.level) for d in result.domains}
-    wanted[OVERALL] = _score_row(result.score, result.level)
-    connection = db.session.connection()
-    current = {
-        domain_id: {"score": value, "level_id": level_id, "level_rank": rank}
-        for domain_id, value, level_id, rank in connection.execute(SELECT_SCORES, {"assessment_id": assessment.id})
-    }
-    changed = [
-        {"of_assessment": assessment.id, "key": domain_id, **row}
-        for domain_id, row in wanted.items()
-        if domain_id in current and current[domain_id] != row
+    checked = {q: v for q, v in answers.items() if _checked(options, assessment.id, q, v) is not None}
+    rows = [
+        {"assessment_id": assessment.id, "domain_id": key, **row} for key, row in score_rows(questionnaire, checked)
     ]
-    if changed:
-        connection.execute(UPDATE_SCORE, changed)
-    missing = [
-        {"assessment_id": assessment.id, "domain_id": domain_id, **row}
-        for domain_id, row in wanted.items()
-        if domain_id not in current
-    ]
-    if missing:
-        connection.execute(INSERT_SCORE, missing)
-    if changed or missing:
-        _expire_written(assessment.id)
+    _run(UPSERT_SCORES[db.session.connection().dialect.name], rows, keys=tuple(rows[0]))
+    _expire_written(assessment.id)
 
 
-def _score_row(value: int | None, level) -> dict:
+# --- the stored scores, without rescoring what did not change --------------------------------
+#
+# A save changes the answers of one domain page, but the overall score and level rest on every
+# domain. Each domain's result is the core's `score_domain`, kept per worker by the domain's
+# answers (a hit for every domain the save did not touch); the overall part follows
+# `scoring.score` step for step on those results. tests/test_store.py holds `score_rows` to
+# `scoring.score` on generated answers.
+
+_questionnaires: dict[str, Questionnaire] = {}  # fingerprint -> questionnaire, for the cache below
+
+
+@functools.lru_cache(maxsize=16384)  # about 1.5 kB each: 25 MB for 3,000 checks of 5 domains
+def _domain_result(fingerprint: str, index: int, values: tuple[str | None, ...]) -> DomainResult:
+    questionnaire = _questionnaires[fingerprint]
+    domain = questionnaire.domains[index]
+    answers = {q.id: v for q, v in zip(domain.questions, values, strict=True) if v is not None}
+    return score_domain(questionnaire, domain, answers)
+
+
+@functools.cache
+def _overall_shares(fingerprint: str) -> tuple[tuple[Fraction, ...], Fraction]:
+    """Every question's share of the overall score (they do not depend on the answers), and the
+    domains' total weight."""
+    questionnaire = _questionnaires[fingerprint]
+    unanswered = tuple(score_domain(questionnaire, d, {}) for d in questionnaire.domains)
+    shares = tuple(share for share, _ in overall_weights(questionnaire, unanswered))
+    return shares, sum(Fraction(d.weight) for d in questionnaire.domains)
+
+
+def score_rows(questionnaire: Questionnaire, answers: dict[str, str]) -> list[tuple[str, dict]]:
+    """(domain id or OVERALL, {score, level_id, level_rank}) as `scoring.score` gives them, for
+    answers that are all options of their questions."""
+    fingerprint = questionnaire.fingerprint
+    _questionnaires.setdefault(fingerprint, questionnaire)
+    domains = [
+        _domain_result(fingerprint, i, tuple(answers.get(q.id) for q in d.questions))
+        for i, d in enumerate(questionnaire.domains)
+    ]
+    rows = [(d.domain.id, _score_row(d.score, d.level)) for d in domains]
+    if any(d.exact_score is None for d in domains):
+        return [*rows, (OVERALL, _score_row(None, None))]
+    shares, total_weight = _overall_shares(fingerprint)
+    exact = sum(Fraction(d.domain.weight) * d.exact_score for d in domains) / total_weight
+    overall = round_half_up(exact)
+    results = (result for d in domains for result in d.questions)
+    level, _ = practised_level(questionnaire, overall, zip(shares, results, strict=True))
+    capped = [
+        questionnaire.level(cap.max_level)
+        for cap in questionnaire.caps
+        if not cap_met(questionnaire, cap, answers) and level.rank > questionnaire.level(cap.max_level).rank
+    ]
+    level = min([level, *capped], key=lambda lv: lv.rank)
+    return [*rows, (OVERALL, _score_row(overall, level))]
+
+
+def _score_row(value: int | None, level: Level | None) -> dict:
     return {"score": value, "level_id": level.id if level else None, "level_rank": level.rank if level else None}

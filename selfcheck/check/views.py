@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -142,7 +144,7 @@ def _page(assessment_id: int, number: int, *, edit: bool) -> domain_page.DomainP
         editable=policy.can_edit(current_user, assessment.gemeente_id) and not assessment.submitted,
         read_only_message=domain_page.READ_ONLY,
         editor=current_user,
-        previous_feedback=domain_page.previous_feedback(assessment, questionnaire.domains[number - 1].id),
+        feedback=functools.partial(domain_page.previous_feedback, assessment, questionnaire.domains[number - 1].id),
     )
 
 
