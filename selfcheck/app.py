@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from selfcheck.auth import views as auth
     from selfcheck.check import views as check
     from selfcheck.plan import views as plan
+    from selfcheck.questionnaires import views as questionnaires
     from selfcheck.reports import views as reports
     from selfcheck.respondents import views as respondents
 
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(advisers.bp)
     app.register_blueprint(respondents.bp)
     app.register_blueprint(plan.bp)
+    questionnaires.init_app(app)
     reports.init_app(app, ROOT)
 
 

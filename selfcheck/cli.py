@@ -51,6 +51,29 @@ def check_questions_command(path):
     raise SystemExit(0 if valid else 1)
 
 
+@click.command("publish-questions")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def publish_questions_command(path):
+    """Publiceer een vragenlijst (YAML): nieuwe checks gebruiken haar, lopende checks niet."""
+    from selfcheck.extensions import db
+    from selfcheck.questionnaires import operations
+
+    store = current_app.extensions["questionnaire_store"]
+    valid, lines = describe_questionnaire(path)
+    if not valid:
+        click.echo("\n".join(lines), err=True)
+        raise SystemExit(1)
+    try:
+        stored, _ = operations.upload(store, Path(path).read_text(encoding="utf-8"), Path(path).name, None)
+        operations.publish(store, stored, None)
+    except (QuestionnaireError, operations.Refused) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Versie {stored.version} is gepubliceerd (vingerafdruk {stored.fingerprint[:12]}).")
+
+
 def create_user(email: str, name: str, role: str, password: str, gemeente_code: str | None = None):
     """Create an account; raise ValueError (Dutch) when the input is not acceptable. Commits."""
     from sqlalchemy import select
@@ -195,6 +218,7 @@ def load_demo_command():
 
 COMMANDS = (
     check_questions_command,
+    publish_questions_command,
     create_user_command,
     import_gemeenten_command,
     report_command,

@@ -50,6 +50,11 @@ def can_give_feedback(user) -> bool:
     return user.role == Role.ADVISEUR
 
 
+def can_manage_questionnaire(user) -> bool:
+    """The questionnaire's content is the institute's: its advisers (and admins) upload and publish it."""
+    return user.role in (Role.ADVISEUR, Role.ADMIN)
+
+
 def can_edit_plan(user, assessment: Assessment) -> bool:
     """The plan is made from a definitive check's advice, by its gemeente's beleidsmedewerkers;
     inkopers, advisers and admins read it."""
@@ -68,6 +73,12 @@ def roles_required(*roles):
         return wrapped
 
     return decorator
+
+
+def questionnaire_manager() -> None:
+    """Guard for the questionnaire pages (after login_required): 403 for anyone else."""
+    if not can_manage_questionnaire(current_user):
+        abort(403)
 
 
 def visible_gemeente(gemeente_id: int) -> Gemeente:

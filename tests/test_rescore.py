@@ -6,7 +6,6 @@ against scoring.score itself, run on each check here in the test.
 """
 
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -24,8 +23,7 @@ from selfcheck.core.carryover import (
 )
 from selfcheck.core.loader import load_questionnaire, parse_questionnaire
 from selfcheck.core.report import build_report
-from selfcheck.core.rescore import Count, LevelScorer, level_moves
-from tests.core_fixtures import small_questionnaire
+from selfcheck.core.rescore import Count, level_moves
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSIONS = ROOT / "tests" / "data" / "versions"
@@ -146,32 +144,6 @@ def _random_answers(questionnaire, rnd):
     return answers
 
 
-@pytest.mark.parametrize(
-    "questionnaire",
-    [
-        OLD,
-        NEW,
-        small_questionnaire(),
-        load_questionnaire(ROOT / "questionnaires" / "2026.1.yaml"),
-        load_questionnaire(ROOT / "questions.yaml"),
-    ],
-    ids=["v1", "v2", "small", "2026.1", "current"],
-)
-def test_level_scorer_agrees_with_scoring(questionnaire):
-    rnd = random.Random(f"scorer-{questionnaire.version}")
-    scorer = LevelScorer(questionnaire)
-    seen = set()
-    for _ in range(400):
-        answers = _random_answers(questionnaire, rnd)
-        result = scoring.score(questionnaire, answers)
-        overall, domains = scorer.levels_of(answers)
-        assert overall == result.level, answers
-        assert domains == tuple(d.level for d in result.domains), answers
-        seen.add(overall and overall.id)
-        seen.update(d and d.id for d in domains)
-    assert seen >= {None, *(lv.id for lv in questionnaire.levels)}  # every level, and no level, occurred
-
-
 # -- level moves on a generated data set ------------------------------------------------------------
 
 
@@ -287,16 +259,9 @@ def test_unmapped_versions_are_not_comparable():
     assert [d.domain_id for d in moves.domains] == ["a", "b"]
 
 
-def test_400_checks_on_the_real_versions_take_well_under_a_second():
+def test_a_complete_check_on_the_earlier_real_version_has_no_overall_level_on_the_current_one():
     earlier = load_questionnaire(ROOT / "questionnaires" / "2026.1.yaml")
     current = load_questionnaire(ROOT / "questions.yaml")
-    rnd = random.Random(400)
-    for old, new in ((earlier, current), (current, current)):
-        checks = [{q: (v, "") for q, v in _random_answers(old, rnd).items()} for _ in range(400)]
-        start = time.perf_counter()
-        moves = level_moves(old, new, checks)
-        elapsed = time.perf_counter() - start
-        assert moves.checks == 400 and elapsed < 0.5, elapsed
     # questions.yaml asks much that 2026.1 did not: a complete 2026.1 check, carried over, has too few
     # answers in some domain for a level, so it cannot be compared overall
     complete = {q.id: ("vastgelegd" if q.option("vastgelegd") else q.options[0].value, "") for q in earlier.questions}

@@ -5,152 +5,26 @@ way a pre-filled check would get them (`carryover`), and scored again; per domai
 (domains pair by id) and overall, the level moves up, stays, moves down, or cannot be compared
 because one side has no level (too few answers, for instance after reopened questions).
 
-The levels come from `LevelScorer`, which follows `scoring.score` rule for rule (coverage, rounding
-half up, practice requirements, caps) in whole numbers worked out once per version: `scoring.score`
-builds the full result in fractions, about a millisecond a check, which for a few hundred checks on
-two versions is most of a second. tests/test_rescore.py holds the two to the same levels on
-generated answers, on the fixture pair and on the real versions.
+The levels come from `scoring.score` itself, so a table can never disagree with a check's own results;
+about a millisecond a check and version, so a few hundred gemeenten take well under a second.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
-from math import lcm
 
 from .carryover import Carrier, comparable
 from .questionnaire import Level, Questionnaire
+from .scoring import score
 
 Values = Mapping[str, tuple[str | None, str]]  # question id -> (option value or None, comment), as stored
 
 
-def _fraction(value: float) -> Fraction:
-    return Fraction(value).limit_denominator(1000)  # as scoring does for settings and shares
-
-
-class LevelScorer:
-    """The overall level and each domain's level of a set of answers, as `scoring.score` gives them."""
-
-    def __init__(self, questionnaire: Questionnaire):
-        self.questionnaire = questionnaire
-        self.levels = questionnaire.levels
-        self._mins = [lv.min for lv in questionnaire.levels]
-        self._requires = [
-            (lv.requires.stage.rank, _fraction(lv.requires.share)) if lv.requires else None
-            for lv in questionnaire.levels
-        ]
-        self._min_coverage = _fraction(questionnaire.scoring.min_coverage)
-        domains = questionnaire.domains
-        self.domain_ids = tuple(d.id for d in domains)
-        self._stage_count = max((s.rank for s in questionnaire.stages), default=0)
-        domain_total = Fraction(sum(Fraction(d.weight) for d in domains))
-        # Per domain: every weight, and every weight times an answer's points, as whole numbers over
-        # one denominator; overall: each question's share of the total, likewise.
-        self._options: dict[tuple[str, str], tuple[int, int, int, int, int]] = {}
-        self._totals, self._possible = [], []
-        overall_shares: dict[str, Fraction] = {}
-        for index, domain in enumerate(domains):
-            weights = {q.id: Fraction(q.weight) for q in domain.questions}
-            total = sum(weights.values(), Fraction(0))
-            scale = lcm(*(w.denominator for w in weights.values()))
-            for q in domain.questions:
-                scale = lcm(scale, *((weights[q.id] * p).denominator for p in q.points.values()))
-                overall_shares[q.id] = Fraction(domain.weight) / domain_total * weights[q.id] / total
-            self._totals.append(int(total * scale))
-            self._possible.append(self._possible_by_stage(domain.questions, weights, scale))
-            for q in domain.questions:
-                for option in q.options:
-                    self._options[q.id, option.value] = (
-                        index,
-                        int(weights[q.id] * scale),
-                        int(weights[q.id] * q.points[option.value] * scale),
-                        option.stage.rank if option.stage else 0,
-                        0,  # the overall share, set below
-                    )
-        overall_scale = lcm(*(s.denominator for s in overall_shares.values())) if overall_shares else 1
-        for (question_id, value), entry in self._options.items():
-            self._options[question_id, value] = (*entry[:4], int(overall_shares[question_id] * overall_scale))
-        self._overall_possible = self._possible_by_stage(
-            questionnaire.questions, {q: s * overall_scale for q, s in overall_shares.items()}, 1
-        )
-        self._domain_weights = [Fraction(d.weight) for d in domains]
-        self._domain_weight_total = sum(self._domain_weights, Fraction(0))
-        # a cap is met by the answers that are known and score at least its threshold
-        self._caps = []
-        for cap in questionnaire.caps:
-            question = questionnaire.question(cap.question_id)
-            met = frozenset(o.value for o in question.options if not o.unknown and o.score >= cap.below)
-            self._caps.append((cap.question_id, met, questionnaire.level(cap.max_level).rank))
-
-    def _possible_by_stage(self, questions, weights, scale) -> list[int]:
-        """Per stage rank (index 1..), the weight whose question can reach that stage."""
-        possible = [0] * (self._stage_count + 1)
-        for q in questions:
-            for rank in range(1, q.top_stage_rank + 1):
-                possible[rank] += int(weights[q.id] * scale)
-        return possible
-
-    def _level(self, score: int, reached: list[int], possible: list[int]) -> Level:
-        """The level of `score`, lowered while its practice requirement is not met (scoring.practised_level)."""
-        index = bisect_right(self._mins, score) - 1
-        position = max(0, min(index, len(self.levels) - 1))
-        while (requires := self._requires[position]) is not None:
-            rank, share = requires
-            if possible[rank] == 0:  # nothing can reach the stage: the share counts as 1
-                if share <= 1:
-                    break
-            elif reached[rank] * share.denominator >= share.numerator * possible[rank]:
-                break
-            position -= 1
-        return self.levels[position]
-
-    def levels_of(self, answers: Mapping[str, str]) -> tuple[Level | None, tuple[Level | None, ...]]:
-        """(overall level, each domain's level in the questionnaire's order); None: no level.
-
-        Answers to questions or with values the version does not know are left out (scoring.score
-        would refuse them)."""
-        count = len(self.domain_ids)
-        answered, points = [0] * count, [0] * count
-        reached = [[0] * (self._stage_count + 1) for _ in range(count)]
-        overall_reached = [0] * (self._stage_count + 1)
-        options = self._options
-        for key in answers.items():
-            entry = options.get(key)
-            if entry is None:
-                continue
-            index, weight, weighted_points, stage_rank, share = entry
-            answered[index] += weight
-            points[index] += weighted_points
-            for rank in range(1, stage_rank + 1):
-                reached[index][rank] += weight
-                overall_reached[rank] += share
-        domain_levels: list[Level | None] = []
-        exact_total, complete = Fraction(0), True
-        coverage = self._min_coverage
-        for index in range(count):
-            a, b = answered[index], points[index]
-            if a == 0 or a * coverage.denominator < coverage.numerator * self._totals[index]:
-                domain_levels.append(None)
-                complete = False
-                continue
-            domain_levels.append(self._level((200 * b + a) // (2 * a), reached[index], self._possible[index]))
-            if complete:
-                exact_total += self._domain_weights[index] * Fraction(100 * b, a)
-        if not complete:
-            return None, tuple(domain_levels)
-        exact = exact_total / self._domain_weight_total
-        overall = self._level(
-            (2 * exact.numerator + exact.denominator) // (2 * exact.denominator),
-            overall_reached,
-            self._overall_possible,
-        )
-        rank = overall.rank
-        for question_id, met, cap_rank in self._caps:
-            if answers.get(question_id) not in met and cap_rank < rank:
-                rank = cap_rank
-        return self.levels[rank - 1], tuple(domain_levels)
+def _levels(questionnaire: Questionnaire, values: Values) -> tuple[Level | None, tuple[Level | None, ...]]:
+    """The overall level and each domain's level, exactly as the check's own results give them."""
+    result = score(questionnaire, {q: v for q, (v, _) in values.items() if v is not None})
+    return result.level, tuple(d.level for d in result.domains)
 
 
 @dataclass(frozen=True)
@@ -225,16 +99,16 @@ def level_moves(old: Questionnaire, new: Questionnaire, checks: Iterable[Values]
             old.version,
             new.version,
         )
-    carrier, before, after = Carrier(old, new), LevelScorer(old), LevelScorer(new)
-    old_index = {domain_id: i for i, domain_id in enumerate(before.domain_ids)}
-    pairs = [(i, old_index.get(domain_id)) for i, domain_id in enumerate(after.domain_ids)]
+    carrier = Carrier(old, new)
+    old_ids, new_ids = [d.id for d in old.domains], [d.id for d in new.domains]
+    old_index = {domain_id: i for i, domain_id in enumerate(old_ids)}
+    pairs = [(i, old_index.get(domain_id)) for i, domain_id in enumerate(new_ids)]
     overall = dict.fromkeys(("up", "same", "down", "unscored", "new"), 0)
     tallies = [dict(overall) for _ in pairs]
     rows = []
     for values in checks:
-        old_level, old_domains = before.levels_of({q: v for q, (v, _) in values.items() if v is not None})
-        carried = carrier(values)
-        new_level, new_domains = after.levels_of({q: v for q, (v, _) in carried.items() if v is not None})
+        old_level, old_domains = _levels(old, values)
+        new_level, new_domains = _levels(new, carrier(values))
         old_ranks = [lv.rank if lv else None for lv in old_domains]
         new_ranks = [lv.rank if lv else None for lv in new_domains]
         _compare(old_level and old_level.rank, new_level and new_level.rank, overall)
@@ -247,8 +121,8 @@ def level_moves(old: Questionnaire, new: Questionnaire, checks: Iterable[Values]
             CheckMove(
                 old_level.id if old_level else None,
                 new_level.id if new_level else None,
-                tuple(zip(before.domain_ids, old_ranks)),
-                tuple(zip(after.domain_ids, new_ranks)),
+                tuple(zip(old_ids, old_ranks)),
+                tuple(zip(new_ids, new_ranks)),
             )
         )
     domains = tuple(

@@ -85,6 +85,21 @@ class QuestionnaireStore:
     def ensure_current_stored(self) -> QuestionnaireVersion:
         return self.ensure_stored(self.current)
 
+    def stored(self, fingerprint: str) -> QuestionnaireVersion | None:
+        """A version's row; for the shipped file not stored yet, an unsaved one (a page reads it,
+        nothing writes it)."""
+        stored = db.session.get(QuestionnaireVersion, fingerprint)
+        if stored is None and fingerprint == self.shipped.fingerprint:
+            now = utcnow()
+            stored = QuestionnaireVersion(
+                fingerprint=fingerprint,
+                version=self.shipped.version,
+                source=self.source,
+                created_at=now,
+                published_at=now,
+            )
+        return stored
+
     def ensure_shipped(self) -> QuestionnaireVersion:
         """The shipped file's row, published now when the database has never seen it. No commit.
 

@@ -34,6 +34,11 @@ ACTIONS = {
     "plan.action_added": "Actie aan het plan toegevoegd",
     "plan.action_changed": "Actie van het plan gewijzigd",
     "plan.actions_carried_over": "Lopende acties van vorig jaar overgenomen",
+    "assessment.moved": "Check overgezet op een nieuwe versie van de vragenlijst",
+    "questionnaire.uploaded": "Versie van de vragenlijst geüpload",
+    "questionnaire.refused": "Upload van een vragenlijst geweigerd",
+    "questionnaire.published": "Versie van de vragenlijst gepubliceerd",
+    "questionnaire.withdrawn": "Versie van de vragenlijst ingetrokken",
 }
 
 
@@ -292,6 +297,26 @@ _WHAT = {
         f" uit het plan van {e.detail.get('year', 'vorig jaar')} overgenomen in het plan van {_check(e)}"
     ),
 }
+
+
+_WHAT.update(
+    {
+        "assessment.moved": lambda e: (
+            f"heeft {_check(e)} overgezet van versie {e.detail['van']} naar versie {e.detail['naar']} van de vragenlijst"
+            f" ({_count(e.detail.get('overgenomen', 0), 'antwoord', 'antwoorden')} overgenomen,"
+            f" {_count(e.detail.get('heropend', 0), 'vraag', 'vragen')} weer open)"
+        ),
+        "questionnaire.uploaded": lambda e: f"heeft versie {e.detail['version']} van de vragenlijst geüpload",
+        "questionnaire.refused": lambda e: (
+            f"heeft een vragenlijst geüpload die niet klopte ({_count(e.detail.get('problems', 0), 'probleem', 'problemen')});"
+            " er is niets veranderd"
+        ),
+        "questionnaire.published": lambda e: (
+            f"heeft versie {e.detail['version']} van de vragenlijst gepubliceerd; nieuwe checks gebruiken die versie"
+        ),
+        "questionnaire.withdrawn": lambda e: f"heeft versie {e.detail['version']} van de vragenlijst ingetrokken",
+    }
+)
 
 
 def sentence(event: AuditEvent) -> str:
