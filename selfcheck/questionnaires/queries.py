@@ -71,7 +71,7 @@ def recent_definitive_answers() -> dict[str, list[dict[str, tuple[str | None, st
         .order_by(Assessment.submitted_at)
     ):
         latest[gemeente_id] = (assessment_id, fingerprint)
-    fingerprints = {assessment_id: fingerprint for assessment_id, fingerprint in latest.values()}
+    fingerprints = dict(latest.values())  # check id -> fingerprint
     answers: dict[int, dict[str, tuple[str | None, str]]] = {a: {} for a in fingerprints}
     if fingerprints:
         for assessment_id, question_id, value, comment in db.session.execute(
