@@ -56,6 +56,9 @@ PAGES = {
     "plan-action-new": (UTRECHT, "/checks/{utrecht_2026}/plan/acties/nieuw"),
     "plan-read-only": (INKOPER, "/checks/{breda_2025}/plan"),
     "adviser-plans": (ADVISER, "/adviseur/plannen"),
+    "questionnaire": (ADVISER, "/vragenlijst/"),
+    "questionnaire-earlier": (ADVISER, "/vragenlijst/{earlier_version}"),
+    "questionnaire-preview": (ADMIN, "/vragenlijst/{current_version}/voorbeeld?stap=4"),
     "respondent-home": (RESPONDENT, "/respondent"),
     "respondent-step": (RESPONDENT, "/respondent/stap/1"),
 }
@@ -73,6 +76,7 @@ def ids(live_server, live_folder) -> dict[str, int]:
             )
         }
         (breda_user,) = db.execute("SELECT id FROM user WHERE email = ?", (BREDA,)).fetchone()
+        versions = dict(db.execute("SELECT version, fingerprint FROM questionnaire_version"))
     return {
         "breda": gemeenten["Breda"],
         "breda_user": breda_user,
@@ -80,6 +84,8 @@ def ids(live_server, live_folder) -> dict[str, int]:
         "breda_2026": checks["Breda", 2026],
         "utrecht_2025": checks["Utrecht", 2025],
         "utrecht_2026": checks["Utrecht", 2026],
+        "earlier_version": versions["2026.1"],
+        "current_version": versions["2026.2"],
     }
 
 
