@@ -30,6 +30,7 @@ import os
 import pstats
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -221,15 +222,29 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-def postgres_pids() -> list[int]:
+def postgres_pids(database: str | None = None) -> list[int]:
+    """PostgreSQL's processes: its background ones, and the backends serving `database` (all of
+    them without one). Other databases' backends are left out: the machine is shared."""
     found = []
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
-            if comm.read_text().strip() == "postgres":
-                found.append(int(comm.parent.name))
+            if comm.read_text().strip() != "postgres":
+                continue
+            title = (comm.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
-            pass
+            continue
+        # a backend's title: "postgres: 15/main: user database [local] idle"
+        words = title.split(": ", 2)[-1].split()
+        backend = len(words) >= 3 and (words[2] == "[local]" or "(" in words[2])
+        if database is None or not backend or words[1] == database:
+            found.append(int(comm.parent.name))
     return found
+
+
+def database_name(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).database
 
 
 def free_port() -> int:
@@ -283,7 +298,7 @@ async def log_in(client: Client, email: str) -> None:
         raise SystemExit(f"log-in of {email} answered {reply.status}")
 
 
-async def under_gunicorn(port: int, server_pid: int, check_id: int, requests: int) -> dict:
+async def under_gunicorn(port: int, server_pid: int, check_id: int, requests: int, database: str) -> dict:
     client = Client("127.0.0.1", port, PROXY_HEADERS)
     await log_in(client, user_email(0))
     step = f"/checks/{check_id}/stap/2"
@@ -304,12 +319,13 @@ async def under_gunicorn(port: int, server_pid: int, check_id: int, requests: in
     for name, call in (("/health", health), ("autosave", autosave)):
         for _ in range(20):
             await call()
-        app_before, db_before, wall = cpu_seconds(workers), cpu_seconds(postgres_pids()), time.perf_counter()
+        app_before, db_before = cpu_seconds(workers), cpu_seconds(postgres_pids(database))
+        wall = time.perf_counter()
         for _ in range(requests):
             await call()
         figures[name] = {
             "cpu": (cpu_seconds(workers) - app_before) / requests,
-            "database": (cpu_seconds(postgres_pids()) - db_before) / requests,
+            "database": (cpu_seconds(postgres_pids(database)) - db_before) / requests,
             "wall": (time.perf_counter() - wall) / requests,
         }
     await client.close()
@@ -322,6 +338,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=200, help="autosaves profiled in-process")
     parser.add_argument("--top", type=int, default=12)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the server started here is stopped too
 
     folder = Path(tempfile.mkdtemp(prefix="bench-autosave-"))
     env = environment(folder, default_database("selfcheck_bench_autosave"))
@@ -341,7 +358,9 @@ def main() -> None:
         port = free_port()
         server = start_gunicorn({**os.environ, **env}, port, workers=1, log=folder / "gunicorn.log")
         try:
-            served = asyncio.run(under_gunicorn(port, server.pid, check_id, args.requests))
+            served = asyncio.run(
+                under_gunicorn(port, server.pid, check_id, args.requests, database_name(env["DATABASE_URL"]))
+            )
         finally:
             server.terminate()
             server.wait()

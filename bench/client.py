@@ -38,7 +38,9 @@ class Reply:
         return self.body.decode()
 
     def json(self) -> dict:
-        return json.loads(self.body)
+        if not hasattr(self, "_json"):
+            self._json = json.loads(self.body)
+        return self._json
 
 
 class Client:

@@ -143,3 +143,40 @@ def test_stored_scores_follow_practice_rules_and_caps(questionnaire):
             cases.append({**best, cap.question_id: below[-1]})
     for answers in cases:
         assert _rows(questionnaire, answers) == _core_rows(questionnaire, answers)
+
+
+def test_the_audit_row_written_with_a_save_is_the_one_record_writes(
+    app, make_gemeente, make_user, make_assessment, questionnaire
+):
+    """The domain page hands the store its audit row, to be written in the same batch as the
+    answers; it must be exactly what web.audit.record writes for the same save."""
+    from types import SimpleNamespace
+
+    from flask_login import login_user
+
+    from selfcheck.check.domain_page import _audit_row
+    from selfcheck.check.store import store_answers
+    from selfcheck.models import AuditEvent
+    from selfcheck.web.audit import record, sentence
+
+    gemeente = make_gemeente()
+    user = make_user("beleidsmedewerker", gemeente)
+    assessment = make_assessment(gemeente, user)
+    first, second = questionnaire.questions[:2]
+    with app.test_request_context():
+        login_user(user)
+        saved = store_answers(
+            assessment,
+            user,
+            {first.id: ("nee", "Nog niets"), second.id: (like(second, "deels"), "")},
+            audit=_audit_row(SimpleNamespace(assessment=assessment)),
+        )
+        record("answers.saved", assessment=assessment, changes=saved.changes)
+        db.session.commit()
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert len(events) == 2
+        batched, recorded = (
+            (e.user_id, e.user_label, e.action, e.gemeente_id, e.assessment_id, e.detail) for e in events
+        )
+        assert batched == recorded
+        assert sentence(events[0]) == sentence(events[1])

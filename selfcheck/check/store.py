@@ -22,8 +22,10 @@ Nothing here commits: the view decides when to commit.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,6 +49,7 @@ from selfcheck.enums import Status
 from selfcheck.extensions import db
 from selfcheck.models import Answer, Assessment, DomainScore, Response, User, utcnow
 from selfcheck.questionnaires.versions import QuestionnaireStore
+from selfcheck.web.audit import INSERT_EVENT
 
 OVERALL = "_totaal"  # DomainScore.domain_id of the overall score
 
@@ -116,6 +119,7 @@ UPDATE_ANSWER = (
     .where(_answer.c.id == bindparam("answer_id"))
     .values({c: bindparam(c) for c in ("value", "comment", "updated_at", "updated_by_id", "version")})
 )
+DELETE_ANSWER = _answer.delete().where(_answer.c.id == bindparam("answer_id"))
 # Raises the version whatever it is now (conflicts are decided per question), and takes the
 # row's lock until the commit; a check made definitive meanwhile is not touched.
 RAISE_VERSION = (
@@ -160,6 +164,22 @@ def _driver_sql(statement, keys: tuple[str, ...] | None = None) -> tuple[str, di
     return compiled.string, dict(compiled.params)
 
 
+@contextlib.contextmanager
+def _batch():
+    """On PostgreSQL, the statements run inside are sent together and answered in one round trip
+    (psycopg's pipeline mode); errors come at the end, as SQLAlchemy's exceptions."""
+    connection = db.session.connection()
+    if connection.dialect.driver != "psycopg":
+        yield
+        return
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with connection.connection.driver_connection.pipeline():
+            yield
+    except dbapi.Error as error:
+        raise DBAPIError.instance("(a batch of the save)", None, error, dbapi.Error) from error
+
+
 def _run(statement, parameters: dict | list[dict], *, keys: tuple[str, ...] | None = None):
     """Execute on the session's connection; `parameters` a list: once per item (one round trip
     on PostgreSQL, where psycopg pipelines them). Returns rows to iterate or fetch."""
@@ -168,6 +188,8 @@ def _run(statement, parameters: dict | list[dict], *, keys: tuple[str, ...] | No
         return connection.execute(statement, parameters)
     sql, literals = _driver_sql(statement, keys)
     cursor = connection.connection.driver_connection.cursor()
+    if isinstance(parameters, dict) and isinstance(parameters.get("detail"), dict):
+        parameters = {**parameters, "detail": json.dumps(parameters["detail"])}  # as SQLAlchemy's JSON type
     try:
         if isinstance(parameters, list):
             cursor.executemany(sql, [{**literals, **p} for p in parameters])
@@ -348,6 +370,7 @@ def store_answers(
     originals: dict[str, str] | None = None,
     base_version: int | None = None,
     response: Response | None = None,
+    audit: dict | None = None,
 ) -> Saved:
     """Store the given answers (every value an option of its question, or None).
 
@@ -356,8 +379,12 @@ def store_answers(
     someone else changed since and that this save would change again raises ConflictError and
     nothing is stored; the other answers merge. Without either, the save simply wins.
 
-    Every save of every user runs this, so it writes with a handful of plain statements
-    (bench/load.py) and then expires what the session may still hold of the rows it changed.
+    `audit`: the audit trail's row for this save without its detail; when anything changed it
+    is written with the changes as detail, in the same batch as the answers and scores.
+
+    Every save of every user runs this, so it writes with a handful of plain statements, sent
+    to PostgreSQL in one round trip (bench/autosave.py), and then expires what the session may
+    still hold of the rows it changed.
     """
     if assessment.submitted:
         raise ReadOnlyError("a submitted assessment is read-only")
@@ -401,19 +428,25 @@ def store_answers(
         else:
             after[qid] = (value, comment)
         changes[qid] = {"van": before[0], "naar": value, "toelichting_gewijzigd": before[1] != comment}
-    connection = db.session.connection()
-    if inserts:
-        connection.execute(INSERT_ANSWER, inserts)
-    if updates:
-        _run(UPDATE_ANSWER, updates)
-    if deletes:
-        connection.execute(_answer.delete().where(_answer.c.id.in_(deletes)))
-    _expire_written(assessment.id, response_id)
+    scores = None
     # Scores follow from the gemeente's own option values only, not from comments.
     if (response is None or response.is_shared) and any(c["van"] != c["naar"] for c in changes.values()):
-        refresh_scores(
+        scores = _score_parameters(
             current_app.extensions["questionnaire_store"], assessment, {qid: v for qid, (v, _) in after.items()}
         )
+    event = {**audit, "detail": {"changes": changes}} if audit is not None else None
+    with _batch():
+        if inserts:
+            _run(INSERT_ANSWER, inserts, keys=tuple(inserts[0]))
+        if updates:
+            _run(UPDATE_ANSWER, updates)
+        if deletes:
+            _run(DELETE_ANSWER, [{"answer_id": answer_id} for answer_id in deletes])
+        if scores:
+            _run(UPSERT_SCORES[db.session.connection().dialect.name], scores, keys=tuple(scores[0]))
+        if event is not None:
+            _run(INSERT_EVENT, event, keys=tuple(event))
+    _expire_written(assessment.id, response_id)
     return Saved(changes, after, new_version)
 
 
@@ -457,16 +490,22 @@ def refresh_scores(
     """Store the core's scores of this assessment (for SQL aggregation) in one statement that
     writes only rows that changed. `answers`: question id -> option value, when the caller has
     them at hand. No commit."""
+    rows = _score_parameters(store, assessment, answers)
+    _run(UPSERT_SCORES[db.session.connection().dialect.name], rows, keys=tuple(rows[0]))
+    _expire_written(assessment.id)
+
+
+def _score_parameters(
+    store: QuestionnaireStore, assessment: Assessment, answers: dict[str, str | None] | None
+) -> list[dict]:
     questionnaire = store.get(assessment.questionnaire_fingerprint)
     if answers is None:
         answers = {q: v for q, (v, _) in answer_values(assessment).items()}
     options = options_by_question(questionnaire)
     checked = {q: v for q, v in answers.items() if _checked(options, assessment.id, q, v) is not None}
-    rows = [
+    return [
         {"assessment_id": assessment.id, "domain_id": key, **row} for key, row in score_rows(questionnaire, checked)
     ]
-    _run(UPSERT_SCORES[db.session.connection().dialect.name], rows, keys=tuple(rows[0]))
-    _expire_written(assessment.id)
 
 
 # --- the stored scores, without rescoring what did not change --------------------------------
