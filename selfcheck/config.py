@@ -41,7 +41,31 @@ def configure(app: Flask, overrides: dict) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
     )
+    testing = bool(overrides.get("TESTING"))
+    app.config.update(
+        # The PDF cache: a folder in the instance by default; Redis (e.g. redis://127.0.0.1:6379/1) to
+        # share it between hosts. Keys start with the prefix; entries live REPORT_CACHE_TTL seconds.
+        REPORT_CACHE_URL=os.environ.get("REPORT_CACHE_URL") or None,
+        REPORT_CACHE_PREFIX=os.environ.get("REPORT_CACHE_PREFIX", "selfcheck"),
+        REPORT_CACHE_TTL=int(os.environ.get("REPORT_CACHE_TTL", str(7 * 24 * 3600))),
+        # Render a check's reports in the background after it is submitted or its results are shown.
+        # The tests switch it on where they test it: elsewhere a render left running when a test ends
+        # would still hold a database connection as the next test starts.
+        REPORT_PRERENDER=os.environ.get("REPORT_PRERENDER", "0" if testing else "1").strip().lower()
+        not in ("0", "false", "no", "nee"),
+        # How long a download that finds no file waits for its render before it shows a progress page.
+        # The tests fetch a report with one GET, as the batch command does, so they wait for it (the
+        # tests of the progress page set 0).
+        REPORT_WAIT_SECONDS=float(os.environ.get("REPORT_WAIT_SECONDS", "120" if testing else "1")),
+    )
     app.config.update(overrides)
+    if app.config["REPORT_CACHE_URL"] and not app.config["REPORT_CACHE_URL"].startswith(
+        ("redis://", "rediss://", "unix://")
+    ):
+        raise click.ClickException(
+            "REPORT_CACHE_URL moet een Redis-adres zijn, bijvoorbeeld redis://127.0.0.1:6379/1; laat hem weg "
+            "voor een map in de instance-map."
+        )
     if not app.config["SECRET_KEY"]:
         if app.config["SELFCHECK_ENV"] == "production":
             raise click.ClickException(

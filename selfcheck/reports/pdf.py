@@ -17,6 +17,7 @@ import io
 import logging
 import mimetypes
 import re
+import threading
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,6 +28,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
+
+# One WeasyPrint call at a time per process: the background renderer (background.py) and a request
+# (the questionnaire preview, the batch command) may meet, and Pango and fontconfig are not known to
+# be safe to drive from two threads at once.
+_one_at_a_time = threading.Lock()
 
 REPLACEMENT = "\ufffd"
 FONT_URL = re.compile(r"@font-face\s*{[^}]*?src:\s*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
@@ -118,8 +124,9 @@ class PdfRenderer:
         return html.translate({ord(char): REPLACEMENT for char in missing})
 
     def render(self, html: str) -> bytes:
-        html = self.without_missing_glyphs(html)
-        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).write_pdf(
-            pdf_variant="pdf/ua-1",
-            font_config=FontConfiguration(),
-        )
+        with _one_at_a_time:
+            html = self.without_missing_glyphs(html)
+            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).write_pdf(
+                pdf_variant="pdf/ua-1",
+                font_config=FontConfiguration(),
+            )

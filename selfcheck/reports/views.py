@@ -4,23 +4,22 @@ report, the annex and a model raadsinformatiebrief as Word files."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import os
 import re
-import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from selfcheck import policy
 from selfcheck.check.operations import report_for
 from selfcheck.extensions import db
 from selfcheck.models import Assessment
-from selfcheck.plan.views import plan_for, plan_stamp
-from selfcheck.reports import word
-from selfcheck.reports.context import report_context, stamp
+from selfcheck.plan.views import plan_for
+from selfcheck.reports import background, word
+from selfcheck.reports.cache import ReportCache, make_store
+from selfcheck.reports.context import report_context
 from selfcheck.web.audit import record
 
 bp = Blueprint("report", __name__)
@@ -30,17 +29,6 @@ KINDS = {
     "rapport": ("report/report.html", "kopp-kov-beleidscheck"),
     "inkoop": ("report/procurement.html", "kopp-kov-inkoopeisen"),
 }
-# Files whose content shapes a PDF; their hash is part of every cache key.
-RENDER_INPUTS = (
-    "templates/report/*",
-    "templates/partials/*",
-    "static/report/*",
-    "selfcheck/core/*.py",
-    "selfcheck/web/templating.py",
-    "selfcheck/reports/*.py",
-    "selfcheck/plan/*.py",
-    "static/vendor/fonts/*",
-)
 
 
 def slug(text: str) -> str:
@@ -50,48 +38,6 @@ def slug(text: str) -> str:
 
 def filename(assessment: Assessment, kind: str) -> str:
     return f"{KINDS[kind][1]}-{slug(assessment.gemeente.name)}-{assessment.year}.pdf"
-
-
-class ReportCache:
-    """Rendered PDFs on disk, shared by all workers, keyed by everything that shapes them."""
-
-    def __init__(self, folder: Path, root: Path):
-        self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        for pattern in RENDER_INPUTS:
-            for path in sorted(root.glob(pattern)):
-                digest.update(path.read_bytes())
-        self.version = digest.hexdigest()[:16]
-
-    def key(self, assessment: Assessment, kind: str) -> str:
-        parts = (
-            assessment.id,
-            kind,
-            assessment.updated_at.isoformat(),
-            assessment.status,
-            assessment.questionnaire_fingerprint,
-            assessment.gemeente.name,
-            plan_stamp(assessment),
-            stamp(assessment),
-            self.version,
-        )
-        return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-
-    def _path(self, assessment_id: int, kind: str, key: str) -> Path:
-        return self.folder / f"{assessment_id}-{kind}-{key}.pdf"
-
-    def get(self, assessment: Assessment, kind: str, key: str) -> bytes | None:
-        path = self._path(assessment.id, kind, key)
-        return path.read_bytes() if path.exists() else None
-
-    def put(self, assessment: Assessment, kind: str, key: str, pdf: bytes) -> None:
-        for old in self.folder.glob(f"{assessment.id}-{kind}-*.pdf"):
-            old.unlink(missing_ok=True)  # earlier versions of this report
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as file:
-            file.write(pdf)
-        os.replace(tmp, self._path(assessment.id, kind, key))  # atomic: readers never see half a file
 
 
 def report_html(assessment: Assessment, kind: str) -> str:
@@ -125,7 +71,8 @@ def render_report_html(kind: str, report, context, plan, report_date) -> str:
 
 
 def report_pdf(assessment: Assessment, kind: str = "rapport") -> bytes:
-    """The PDF of an assessment: from the cache when nothing changed, else rendered in-process."""
+    """The PDF of an assessment, for the batch command: from the cache when nothing changed, else
+    rendered here and now."""
     cache: ReportCache = current_app.extensions["report_cache"]
     key = cache.key(assessment, kind)
     pdf = cache.get(assessment, kind, key)
@@ -135,11 +82,36 @@ def report_pdf(assessment: Assessment, kind: str = "rapport") -> bytes:
     return pdf
 
 
+def ready_pdf(assessment: Assessment, kind: str, wait: float) -> bytes | None:
+    """The PDF from the cache; if it is not there, a render is asked for (ahead of every report
+    rendered in advance) and awaited for at most `wait` seconds. None: still rendering, or failed."""
+    cache: ReportCache = current_app.extensions["report_cache"]
+    key = cache.key(assessment, kind)
+    pdf = cache.get(assessment, kind, key)
+    if pdf is not None or cache.store.failed(assessment.id, kind, key):
+        return pdf
+    db.session.commit()  # end the read transaction: no connection idles in one while we wait
+    job = background.render_soon(assessment.id, kind, background.URGENT)
+    deadline = time.monotonic() + wait
+    if job.done.wait(max(0.0, deadline - time.monotonic())) and job.outcome not in ("busy", "stale"):
+        return cache.get(assessment, kind, key)
+    # Another process renders it (busy), or this one has not finished: look in the shared cache.
+    while (pdf := cache.get(assessment, kind, key)) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return pdf
+
+
+def _progress_url(assessment: Assessment, kind: str) -> str:
+    return url_for("report.progress", assessment_id=assessment.id, kind=kind)
+
+
 @bp.get("/checks/<int:assessment_id>/<any(rapport, inkoop):kind>.pdf")
 @login_required
 def download(assessment_id: int, kind: str):
     assessment = policy.downloadable_assessment(assessment_id)
-    pdf = report_pdf(assessment, kind)
+    pdf = ready_pdf(assessment, kind, current_app.config["REPORT_WAIT_SECONDS"])
+    if pdf is None:  # not ready within a moment: a page that follows the render
+        return redirect(_progress_url(assessment, kind), 303)
     record("report.downloaded", assessment=assessment, kind=kind)
     db.session.commit()
     return (
@@ -150,6 +122,40 @@ def download(assessment_id: int, kind: str):
             "Content-Disposition": f'attachment; filename="{filename(assessment, kind)}"',
             "Cache-Control": "private, no-store",
         },
+    )
+
+
+PROGRESS_REFRESH_SECONDS = 2
+
+
+@bp.get("/checks/<int:assessment_id>/<any(rapport, inkoop):kind>/wordt-gemaakt")
+@login_required
+def progress(assessment_id: int, kind: str):
+    """While a report renders: a page that reloads itself (no JavaScript needed) until the file is
+    in the cache, then starts the download. Asks for the render again if no one is on it (the
+    worker that was may have stopped); changes nothing else."""
+    assessment = policy.downloadable_assessment(assessment_id)
+    cache: ReportCache = current_app.extensions["report_cache"]
+    key = cache.key(assessment, kind)
+    if cache.get(assessment, kind, key) is not None:
+        state = "ready"
+    elif cache.store.failed(assessment.id, kind, key):
+        state = "failed"
+    else:
+        state = "rendering"
+        background.render_soon(assessment.id, kind, background.URGENT)
+    return (
+        render_template(
+            "report/progress.html",
+            assessment=assessment,
+            kind=kind,
+            state=state,
+            refresh=PROGRESS_REFRESH_SECONDS,
+            download_url=url_for("report.download", assessment_id=assessment.id, kind=kind),
+            progress_url=_progress_url(assessment, kind),
+        ),
+        200,
+        {"Cache-Control": "private, no-store"},
     )
 
 
@@ -208,5 +214,5 @@ def init_app(app: Flask, root: Path) -> None:
     from selfcheck.reports.pdf import PdfRenderer
 
     app.extensions["pdf_renderer"] = PdfRenderer(Path(app.static_folder))
-    app.extensions["report_cache"] = ReportCache(Path(app.instance_path) / "report-cache", root)
+    app.extensions["report_cache"] = ReportCache(make_store(app.config, app.instance_path), root)
     app.register_blueprint(bp)
