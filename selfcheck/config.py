@@ -37,6 +37,7 @@ def configure(app: Flask, overrides: dict) -> None:
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         WTF_I18N_ENABLED=False,  # use WTForms' own Dutch messages (Form.Meta.locales)
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,  # a questionnaire's text, typed in the browser, may be as large as a file
         PASSWORD_HASH_METHOD="scrypt",  # the tests choose a cheap one
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",

@@ -81,6 +81,16 @@ def questionnaire_manager() -> None:
         abort(403)
 
 
+def can_preview_report(user) -> bool:
+    """A new version's preview report shows a real gemeente's answers: advisers only, like reports."""
+    return user.role == Role.ADVISEUR
+
+
+def report_previewer() -> None:
+    if not can_preview_report(current_user):
+        abort(403)
+
+
 def visible_gemeente(gemeente_id: int) -> Gemeente:
     """The gemeente if the user may see it; 404 otherwise, so other gemeenten's ids do not leak."""
     gemeente = get_by_id(Gemeente, gemeente_id)

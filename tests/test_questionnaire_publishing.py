@@ -199,7 +199,7 @@ def test_a_file_over_two_megabytes_is_refused(browser, adviser, store, questionn
     text = next_version(store.source, questionnaire) + "#" * (2 * 1024 * 1024)
     response = upload(browser, text)
     assert response.status_code == 413
-    assert "te groot" in response.get_data(as_text=True).lower()
+    assert "groter dan 2 MB" in response.get_data(as_text=True)
     assert version_rows() == before
 
 
@@ -217,6 +217,7 @@ def test_a_valid_upload_is_stored_but_not_published(browser, adviser, store, que
     assert stored.version == NEW_VERSION and stored.published_at is None and stored.uploaded_by_id == adviser.id
     assert store.current_fingerprint() == questionnaire.fingerprint
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"<title>Versie {NEW_VERSION} – vragenlijst" in page
     assert "nog niet gepubliceerd" in page and "Anders geformuleerd (1)" in page and "Vervallen (1)" in page
     assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.user_id == adviser.id)).all() == [
         "questionnaire.uploaded"
@@ -360,9 +361,53 @@ def test_a_draft_moves_with_its_mapped_answers(
         "van": questionnaire.version,
         "naar": NEW_VERSION,
         "overgenomen": len(answers) - 1,
-        "heropend": 1,
+        "vervallen": 1,
+        "open": 0,
     }
     assert browser.get(f"/checks/{draft.id}/vragenlijst").status_code == 409  # already on the current version
+
+
+def test_a_move_is_offered_only_to_a_newer_version_that_maps_from_the_draft(
+    browser, store, questionnaire, make_gemeente, make_user, make_assessment
+):
+    gemeente = make_gemeente()
+    officer = make_user("beleidsmedewerker", gemeente)
+    draft = make_assessment(gemeente, officer, answers=answers_all(questionnaire))
+    unmapped, _ = operations.upload(
+        store, next_version(store.source, questionnaire, version="2027.9", mapped=False), "los.yaml", None
+    )
+    operations.publish(store, unmapped, None)
+    db.session.commit()
+    browser.login(officer.email)
+    assert "nieuwe versie van de vragenlijst" not in browser.get(f"/checks/{draft.id}").get_data(as_text=True)
+    assert browser.get(f"/checks/{draft.id}/vragenlijst").status_code == 409
+
+    mapped = uploaded(store, questionnaire)
+    operations.publish(store, mapped, None)
+    db.session.commit()
+    assert browser.get(f"/checks/{draft.id}/vragenlijst").status_code == 200
+    operations.publish(store, db.session.get(QuestionnaireVersion, questionnaire.fingerprint), None)
+    db.session.commit()  # the draft's own version is current again: nothing to move to
+    assert browser.get(f"/checks/{draft.id}/vragenlijst").status_code == 409
+
+
+def test_a_move_keeps_the_consensus_reason_and_author_of_an_answer(
+    store, questionnaire, make_gemeente, make_user, make_assessment
+):
+    gemeente = make_gemeente()
+    officer = make_user("beleidsmedewerker", gemeente)
+    draft = make_assessment(gemeente, officer, answers=answers_all(questionnaire))
+    first = questionnaire.domains[0].questions[0]
+    answer = next(a for r in draft.responses if r.is_shared for a in r.answers if a.question_id == first.id)
+    answer.reason = "Zo besloten in het ketenoverleg."
+    db.session.commit()
+    new = uploaded(store, questionnaire)
+    operations.publish(store, new, None)
+    operations.move_draft(store, draft, store.current, officer)
+    db.session.commit()
+    db.session.expire_all()
+    moved = next(a for r in draft.responses if r.is_shared for a in r.answers if a.question_id == first.id)
+    assert moved.reason == "Zo besloten in het ketenoverleg." and moved.updated_by_id == officer.id
 
 
 def test_a_submitted_check_or_another_gemeente_cannot_move(
@@ -490,4 +535,67 @@ def test_operators_publish_a_file_from_the_command_line(runner, store, questionn
     assert result.exit_code == 0, result.output
     assert f"Versie {NEW_VERSION} is gepubliceerd" in result.output
     assert store.current.version == NEW_VERSION
+    again = runner.invoke(args=["publish-questions", str(path)])  # a deploy script runs it every time
+    assert again.exit_code == 0 and "al de huidige versie" in again.output
     assert runner.invoke(args=["check-questions", str(path)]).exit_code == 0
+
+
+# --- odd input never answers 500 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("? [a, b]\n: 1\n", "een sleutel moet een woord of getal zijn"),
+        ("version: " + "9" * 5000 + "\n", "een getal is te lang"),
+        ("version: '" + "x" * 41 + "'\n", "een versie is hoogstens 40 tekens"),
+        ("", "verwacht"),
+    ],
+)
+def test_odd_yaml_gets_a_problem_with_its_place_not_an_error_page(browser, adviser, text, problem):
+    response = upload(browser, text or " ")
+    assert response.status_code == 422
+    assert problem in response.get_data(as_text=True)
+
+
+def test_text_over_two_megabytes_in_the_browser_gets_the_upload_page_back(browser, adviser):
+    page = browser.get("/vragenlijst/").get_data(as_text=True)
+    response = browser.client.post(
+        "/vragenlijst/", data={"csrf_token": csrf_token(page), "source": "#" * (2 * 1024 * 1024 + 10)}
+    )
+    assert response.status_code == 413
+    body = response.get_data(as_text=True)
+    assert "groter dan 2 MB" in body and "Nieuwe versie uploaden" in body
+
+
+def test_text_of_a_megabyte_typed_in_the_browser_is_read(browser, adviser):
+    page = browser.get("/vragenlijst/").get_data(as_text=True)
+    text = "version: '2027.1'\n" + "#" * 1_000_000 + "\n"
+    # as the page's form sends it: multipart, where Flask's own limit for a text field is 500 kB
+    boundary, body = encode_multipart({"csrf_token": csrf_token(page), "source": text})
+    response = browser.client.post("/vragenlijst/", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 422 and "levels: verwacht" in response.get_data(as_text=True)
+
+
+def test_a_file_and_a_text_at_once_are_refused(browser, adviser, store, questionnaire):
+    page = browser.get("/vragenlijst/").get_data(as_text=True)
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf_token(page),
+            "source": "version: '1'\n",
+            "file": FileStorage(io.BytesIO(next_version(store.source, questionnaire).encode()), filename="v.yaml"),
+        }
+    )
+    response = browser.client.post("/vragenlijst/", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 422 and "niet allebei" in response.get_data(as_text=True)
+
+
+def test_an_admin_manages_versions_but_gets_no_preview_report_of_a_gemeente(
+    browser, store, questionnaire, breda_finished
+):
+    _, people, _ = breda_finished
+    browser.login(people["admin"].email)
+    stored = uploaded(store, questionnaire)
+    page = browser.get(f"/vragenlijst/{stored.fingerprint}").get_data(as_text=True)
+    assert "Voorbeeldrapport" not in page and "publiceren" in page
+    assert browser.get(f"/vragenlijst/{stored.fingerprint}/voorbeeldrapport.pdf").status_code == 403

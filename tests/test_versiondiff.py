@@ -109,11 +109,11 @@ def test_levels_caps_advice_and_settings(changes):
     )
     assert changes.caps == ("Begrenzing op vraag 'b1': totaalniveau nu hoogstens 'Drie' in plaats van 'Vier'",)
     assert changes.advice == (
-        "Advies 'Neem de doelgroep op' verschijnt nu als het antwoord op vraag 'a1' 'nee' is, "
+        "Aanbeveling 'Neem de doelgroep op' verschijnt nu als het antwoord op vraag 'a1' 'nee' is, "
         "in plaats van als het antwoord op vraag 'a1' 'nee' of 'deels' is",
-        "Advies 'Wijs een contactpersoon aan' is nieuw (domein Samenwerking, prioriteit Laag) "
+        "Aanbeveling 'Wijs een contactpersoon aan' is nieuw (domein Samenwerking, prioriteit Laag) "
         "en verschijnt als het antwoord op vraag 'b4' 'nee' is",
-        "Advies 'Richt een werkgroep op' valt weg",
+        "Aanbeveling 'Richt een werkgroep op' valt weg",
     )
     assert changes.settings == ("Versie v2 in plaats van v1",)
     assert changes.texts == ()
@@ -170,8 +170,8 @@ def test_the_same_version_pairs_by_id():
         "in plaats van minstens 50% van het gewicht op 'Uitgevoerd' of hoger",
     )
     assert changes.advice == (
-        "Advies 'Overleg met de verzekeraar' heeft nu prioriteit Hoog in plaats van Middel",
-        "Advies 'Overleg met de verzekeraar' verschijnt nu als het antwoord op vraag 'b1' 'nee' of 'weet_niet' is, "
+        "Aanbeveling 'Overleg met de verzekeraar' heeft nu prioriteit Hoog in plaats van Middel",
+        "Aanbeveling 'Overleg met de verzekeraar' verschijnt nu als het antwoord op vraag 'b1' 'nee' of 'weet_niet' is, "
         "in plaats van als het antwoord op vraag 'b1' 'nee' is",
     )
 

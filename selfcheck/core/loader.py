@@ -47,7 +47,8 @@ from .questionnaire import (
     VersionMapping,
 )
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # stored answers keep ids in 64 characters
+VERSION_MAX = 40  # characters, as the database stores a version
 YEAR_PATTERN = re.compile(r"^(\d{4}|z\.j\.)$")  # a year, or 'z.j.' (zonder jaar) for an undated page
 
 # The keys each kind of entry may have: anything else is a typo an editor must hear of.
@@ -116,6 +117,10 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "een sleutel moet een woord of getal zijn", key_node.start_mark
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"dubbele sleutel '{key}'", key_node.start_mark)
             seen.add(key)
@@ -150,6 +155,8 @@ def parse_questionnaire(text: str) -> Questionnaire:
         raise QuestionnaireError([f"{where}geen geldige YAML ({what})"]) from None
     except RecursionError:
         raise QuestionnaireError(["geen geldige YAML (te diep genest)"]) from None
+    except ValueError:  # an integer longer than Python converts (4300 digits)
+        raise QuestionnaireError(["geen geldige YAML (een getal is te lang)"]) from None
     return _Builder(data).build()
 
 
@@ -206,7 +213,7 @@ class _Builder:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             self.problem(
                 f"{place}.id",
-                f"ongeldige id {value!r}: gebruik kleine letters, cijfers en _ (begin met een letter)",
+                f"ongeldige id {value!r}: gebruik kleine letters, cijfers en _ (begin met een letter, hoogstens 64 tekens)",
             )
             return ""
         if value in seen:
@@ -251,6 +258,8 @@ class _Builder:
         version = root.get("version")
         if not isinstance(version, (str, int, float)) or not str(version).strip():
             self.problem("version", "ontbrekende versie")
+        elif len(str(version)) > VERSION_MAX:
+            self.problem("version", f"een versie is hoogstens {VERSION_MAX} tekens, niet {len(str(version))}")
         scoring = self.scoring(root.get("scoring", {}))
         self.stages = self.stage_list(root.get("stages", []))
         levels = self.levels(root.get("levels"))

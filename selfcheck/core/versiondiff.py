@@ -383,13 +383,13 @@ def _advice(old: Questionnaire, new: Questionnaire, pairs: list[Pair]) -> tuple[
         was = before.get(rec.id)
         if was is None:
             lines.append(
-                f"Advies '{rec.title}' is nieuw ({_domain_title(new, rec.domain_id)}, "
+                f"Aanbeveling '{rec.title}' is nieuw ({_domain_title(new, rec.domain_id)}, "
                 f"prioriteit {_priority(new, rec.priority)}) en verschijnt {_trigger(new, rec.when)}"
             )
             continue
-        name = f"Advies '{rec.title}'"
+        name = f"Aanbeveling '{rec.title}'"
         if was.title != rec.title:
-            lines.append(f"Advies '{was.title}' heet nu '{rec.title}'")
+            lines.append(f"Aanbeveling '{was.title}' heet nu '{rec.title}'")
         if was.domain_id != rec.domain_id:
             lines.append(
                 f"{name} hoort nu bij {_domain_title(new, rec.domain_id)} "
@@ -408,7 +408,7 @@ def _advice(old: Questionnaire, new: Questionnaire, pairs: list[Pair]) -> tuple[
             lines.append(f"{name} noemt een andere bron")
     for rec in old.recommendations:
         if rec.id not in after:
-            lines.append(f"Advies '{rec.title}' valt weg")
+            lines.append(f"Aanbeveling '{rec.title}' valt weg")
     return tuple(lines)
 
 

@@ -15,8 +15,14 @@ class UploadForm(Form):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if not self.file.data and not (self.source.data or "").strip():
+        typed = bool((self.source.data or "").strip())
+        if not self.file.data and not typed:
             self.form_errors.append("Kies een YAML-bestand of vul de tekst van de vragenlijst in.")
+            return False
+        if self.file.data and typed:
+            self.form_errors.append(
+                "Kies een YAML-bestand óf vul de tekst in, niet allebei: dan is duidelijk wat u uploadt."
+            )
             return False
         return True
 

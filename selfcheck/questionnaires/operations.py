@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from selfcheck.check.store import OVERALL, answer_values, refresh_scores
-from selfcheck.core.carryover import carry_over, dropped
+from selfcheck.core.carryover import Carrier, carry_over, comparable, dropped
 from selfcheck.core.loader import QuestionnaireError, parse_questionnaire
 from selfcheck.core.questionnaire import Question, Questionnaire
 from selfcheck.enums import Status
@@ -47,6 +47,9 @@ def upload(store: QuestionnaireStore, source: str, filename: str, user) -> tuple
     store.ensure_shipped()
     stored = db.session.get(QuestionnaireVersion, questionnaire.fingerprint)
     if stored is not None and stored.withdrawn_at is None:
+        record(
+            "questionnaire.uploaded", user=user, version=stored.version, fingerprint=stored.fingerprint, bestond=True
+        )
         return stored, False
     same_number = db.session.scalars(
         select(QuestionnaireVersion.fingerprint).where(
@@ -100,6 +103,16 @@ def publish(store: QuestionnaireStore, stored: QuestionnaireVersion, user) -> No
 
 def withdraw(store: QuestionnaireStore, stored: QuestionnaireVersion, user) -> None:
     """Take back a version no check uses; the version published before it is current again."""
+    # Lock the row (PostgreSQL): a check started on this version, or a second withdrawal, waits
+    # until this one has committed, and then sees it.
+    db.session.execute(
+        select(QuestionnaireVersion.fingerprint)
+        .where(
+            QuestionnaireVersion.published_at.is_not(None) | (QuestionnaireVersion.fingerprint == stored.fingerprint)
+        )
+        .with_for_update()
+    ).all()
+    db.session.refresh(stored)
     if stored.withdrawn_at is not None:
         raise Refused("Deze versie is al ingetrokken.")
     if uses(stored.fingerprint):
@@ -140,11 +153,26 @@ class Move:
 
 
 def movable(store: QuestionnaireStore, assessment: Assessment) -> Questionnaire | None:
-    """The current version, if this draft may move to it."""
+    """The current version, if this draft may move to it: published after the draft's own version,
+    and with a mapping from it (without one every answer would be lost)."""
     if assessment.status != Status.CONCEPT.value:
         return None
     current = store.current
-    return current if current.fingerprint != assessment.questionnaire_fingerprint else None
+    if current.fingerprint == assessment.questionnaire_fingerprint:
+        return None
+    if not comparable(store.get(assessment.questionnaire_fingerprint), current):
+        return None
+    own, newer = assessment.questionnaire_version, store.stored(current.fingerprint)
+    if own.published_at and newer and newer.published_at and newer.published_at <= own.published_at:
+        return None  # an older version published again: moving back is not offered
+    return current
+
+
+def _lost(carrier: Carrier, old: Questionnaire, new: Questionnaire, values) -> list[str]:
+    """Old questions whose answer or comment no question of `new` takes."""
+    reached = {old_id for _, sources in carrier.routes for old_id, _ in sources}
+    comment_only = {q for q, (v, c) in values.items() if v is None and c and q not in reached}
+    return [q.id for q in old.questions if q.id in comment_only or q.id in dropped(old, new, values)]
 
 
 def plan_move(store: QuestionnaireStore, assessment: Assessment, new: Questionnaire) -> Move:
@@ -159,7 +187,7 @@ def plan_move(store: QuestionnaireStore, assessment: Assessment, new: Questionna
         old,
         new,
         carried,
-        tuple(old.question(qid) for qid in dropped(old, new, before)),
+        tuple(old.question(qid) for qid in _lost(Carrier(old, new), old, new, before)),
         tuple(q for q in new.questions if q.id not in answered),
     )
 
@@ -170,14 +198,19 @@ def move_draft(store: QuestionnaireStore, assessment: Assessment, new: Questionn
     still open on the old version cannot save over it."""
     move = plan_move(store, assessment, new)
     old = move.old
+    carrier = Carrier(old, new)
     version = store.ensure_stored(new)
+    domain_ids = {d.id for d in new.domains}
     for response in db.session.scalars(select(Response).where(Response.assessment_id == assessment.id)):
         answers = db.session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
         kept = {a.question_id: a for a in answers}
-        translated = carry_over(old, new, {a.question_id: (a.value, a.comment) for a in answers})
+        values = {a.question_id: (a.value, a.comment) for a in answers}
         db.session.execute(delete(Answer).where(Answer.response_id == response.id))
-        for qid, (value, comment) in translated.items():
-            same = kept.get(qid)
+        for qid, (value, comment) in carrier(values).items():
+            # the old answer that decided this one keeps its author, time and consensus reason
+            picked = carrier.pick(qid, values)
+            same = kept.get(picked.source) if picked and picked.source else None
+            unchanged = same is not None and same.question_id == qid and same.value == value
             db.session.add(
                 Answer(
                     response_id=response.id,
@@ -187,11 +220,13 @@ def move_draft(store: QuestionnaireStore, assessment: Assessment, new: Questionn
                     updated_at=same.updated_at if same else utcnow(),
                     updated_by_id=same.updated_by_id if same else (user.id if user else None),
                     # an unchanged question keeps its version (so "carried over from last year" still shows)
-                    version=same.version if same and same.value == value else 1,
-                    reason=same.reason if same and same.value == value else None,
+                    version=same.version if unchanged else 1,
+                    reason=same.reason if same and value is not None else None,
                 )
             )
-        db.session.expire(response)
+        if response.domains is not None:  # a respondent invited for some domains keeps those that remain
+            response.domains = [d for d in response.domains if d in domain_ids]
+        db.session.expire(response, ["answers"])
     db.session.execute(
         delete(DomainScore).where(
             DomainScore.assessment_id == assessment.id,
@@ -210,6 +245,7 @@ def move_draft(store: QuestionnaireStore, assessment: Assessment, new: Questionn
         van=old.version,
         naar=new.version,
         overgenomen=len(move.carried),
-        heropend=len(move.lost),
+        vervallen=len(move.lost),
+        open=len(move.open),
     )
     return move

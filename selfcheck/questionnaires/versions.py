@@ -22,7 +22,7 @@ from selfcheck.models import QuestionnaireVersion, utcnow
 _PUBLISHED = (
     select(QuestionnaireVersion.fingerprint, QuestionnaireVersion.published_at, QuestionnaireVersion.withdrawn_at)
     .where(or_(QuestionnaireVersion.published_at.is_not(None), QuestionnaireVersion.fingerprint == bindparam("fp")))
-    .order_by(QuestionnaireVersion.published_at.desc())
+    .order_by(QuestionnaireVersion.published_at.desc(), QuestionnaireVersion.fingerprint)  # ties: one answer
 )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from selfcheck import policy
 from selfcheck.check.domain_page import steps_for
 from selfcheck.check.store import answer_values
-from selfcheck.core.carryover import carry_over
+from selfcheck.core.carryover import carry_over, comparable
 from selfcheck.core.loader import QuestionnaireError
 from selfcheck.core.report import build_report
 from selfcheck.core.versiondiff import diff
@@ -21,6 +21,7 @@ from selfcheck.extensions import db
 from selfcheck.models import Assessment, QuestionnaireVersion
 from selfcheck.questionnaires import operations, queries
 from selfcheck.questionnaires.forms import ConfirmForm, UploadForm
+from selfcheck.web.audit import record
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/vragenlijst")
 drafts = Blueprint("drafts", __name__)
@@ -63,6 +64,12 @@ def _index(form: UploadForm, problems: list[str] | None = None, status: int = 20
         ),
         status,
     )
+
+
+@bp.errorhandler(413)
+def _too_large(_error):
+    problem = "het bestand of de tekst is groter dan 2 MB, het maximum voor een vragenlijst"
+    return _index(UploadForm(formdata=None), [problem], 413)
 
 
 @bp.post("/")
@@ -167,27 +174,34 @@ def preview(fingerprint: str):
     )
 
 
-def _sample() -> Assessment | None:
-    """The most recently made definitive check: the preview report shows its answers on the new version."""
-    return db.session.scalars(
+def _sample(store, questionnaire) -> Assessment | None:
+    """The most recently made definitive check whose answers carry over to `questionnaire`: the
+    preview report shows them on the new version."""
+    checks = db.session.scalars(
         select(Assessment)
         .where(Assessment.status == Status.DEFINITIEF.value)
         .order_by(Assessment.submitted_at.desc())
-        .limit(1)
-    ).first()
+        .limit(50)
+    )
+    return next((a for a in checks if comparable(store.get(a.questionnaire_fingerprint), questionnaire)), None)
 
 
 @bp.get("/<fingerprint>/voorbeeldrapport.pdf")
 def preview_report(fingerprint: str):
+    """A report of a real check on this version; a report, so only for those who may read reports."""
+    policy.report_previewer()
     from selfcheck.reports.context import report_context
     from selfcheck.reports.views import render_report_html
 
     store = _store()
     stored = _version(fingerprint)
     questionnaire = store.get(stored.fingerprint)
-    sample = _sample()
+    sample = _sample(store, questionnaire)
     if sample is None:
-        flash("Er is nog geen definitieve check om een voorbeeldrapport mee te maken.", "info")
+        flash(
+            "Er is geen definitieve check waarvan de antwoorden naar deze versie meegaan, dus geen voorbeeldrapport.",
+            "info",
+        )
         return redirect(url_for("questionnaires.version", fingerprint=fingerprint))
     values = carry_over(store.get(sample.questionnaire_fingerprint), questionnaire, answer_values(sample))
     report = build_report(
@@ -197,6 +211,8 @@ def preview_report(fingerprint: str):
         "rapport", report, report_context(sample, questionnaire), None, sample.submitted_at or datetime.now()
     )
     pdf = current_app.extensions["pdf_renderer"].render(html)
+    record("report.downloaded", assessment=sample, kind="voorbeeld", versie=stored.version)
+    db.session.commit()
     return (
         pdf,
         200,

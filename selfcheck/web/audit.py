@@ -228,7 +228,12 @@ def _export(event: AuditEvent) -> str:
 
 _MAIL_KIND = {"invitation": "een uitnodiging", "reminder": "een herinnering", "renewed": "een nieuwe link"}
 _PASSWORD_VIA = {"invitation": "via de uitnodiging", "reset": "via de link voor een nieuw wachtwoord"}
-_REPORT = {"rapport": "het rapport", "inkoop": "de inkoopeisen", "raadsinformatiebrief": "de raadsinformatiebrief"}
+_REPORT = {
+    "rapport": "het rapport",
+    "inkoop": "de inkoopeisen",
+    "raadsinformatiebrief": "de raadsinformatiebrief",
+    "voorbeeld": "een voorbeeldrapport van een nieuwe versie van de vragenlijst met de antwoorden",
+}
 
 
 def _recipient(detail: dict) -> str:
@@ -304,7 +309,8 @@ _WHAT.update(
         "assessment.moved": lambda e: (
             f"heeft {_check(e)} overgezet van versie {e.detail['van']} naar versie {e.detail['naar']} van de vragenlijst"
             f" ({_count(e.detail.get('overgenomen', 0), 'antwoord', 'antwoorden')} overgenomen,"
-            f" {_count(e.detail.get('heropend', 0), 'vraag', 'vragen')} weer open)"
+            f" {_count(e.detail.get('vervallen', 0), 'antwoord', 'antwoorden')} niet,"
+            f" {_count(e.detail.get('open', 0), 'vraag', 'vragen')} open)"
         ),
         "questionnaire.uploaded": lambda e: f"heeft versie {e.detail['version']} van de vragenlijst geüpload",
         "questionnaire.refused": lambda e: (
