@@ -217,7 +217,7 @@ def test_a_valid_upload_is_stored_but_not_published(browser, adviser, store, que
     assert stored.version == NEW_VERSION and stored.published_at is None and stored.uploaded_by_id == adviser.id
     assert store.current_fingerprint() == questionnaire.fingerprint
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"<title>Versie {NEW_VERSION} – vragenlijst</title>" in page
+    assert f"<title>Versie {NEW_VERSION} – vragenlijst · KOPP/KOV Beleidscheck</title>" in page
     assert page.count('id="publiceren"') == 1 and page.count('id="intrekken"') == 1
     assert "nog niet gepubliceerd" in page and "Anders geformuleerd (1)" in page and "Vervallen (1)" in page
     assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.user_id == adviser.id)).all() == [
