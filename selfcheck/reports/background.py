@@ -95,6 +95,11 @@ class Worker:
                     self._idle.notify_all()
                 job.done.set()
 
+    def pending(self) -> int:
+        """Jobs queued or running in this process."""
+        with self._lock:
+            return len(self._jobs)
+
     def wait(self, timeout: float = 60) -> bool:
         """Block until no job is queued or running (tests, benchmarks); False on timeout."""
         deadline = time.monotonic() + timeout

@@ -82,6 +82,7 @@ class FolderStore:
             return None
 
     def put(self, assessment_id, kind, key, pdf):
+        self.folder.mkdir(parents=True, exist_ok=True)  # safe to delete at any time, like every cache
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as file:
             file.write(pdf)
@@ -99,6 +100,7 @@ class FolderStore:
     def lock(self, assessment_id, kind, key) -> Iterator[bool]:
         """Yields whether this process got the lock; never waits. The lock file stays (removing it
         while another process has it open would let a third one lock a new file of the same name)."""
+        self.locks.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.locks / f"{assessment_id}-{kind}-{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             try:
@@ -116,6 +118,7 @@ class FolderStore:
             os.close(fd)
 
     def mark_failed(self, assessment_id, kind, key):
+        self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / f"{assessment_id}-{kind}-{key}.failed").touch()
 
     def failed(self, assessment_id, kind, key):
