@@ -27,7 +27,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import Flask, after_this_request, current_app, has_request_context
+from flask_login import current_user
 
+from selfcheck import policy
 from selfcheck.extensions import db, get_by_id
 from selfcheck.models import Assessment
 
@@ -169,12 +171,18 @@ _asked_lock = threading.Lock()
 _ASKED_MAX = 4096
 
 
+def _may_download(assessment: Assessment) -> bool:
+    return current_user.is_authenticated and policy.can_download_report(current_user, assessment.gemeente_id)
+
+
 def prerender(assessment: Assessment) -> None:
     """Render the check's reports into the cache once this request has answered (now, outside a
     request). Call it after the commit that changed the check, or from a page that shows it."""
     app = current_app._get_current_object()
     if not app.config["REPORT_PRERENDER"]:
         return
+    if has_request_context() and not _may_download(assessment):
+        return  # an admin looking at results: nobody here downloads it
     name, state = (id(app), assessment.id), (assessment.version, assessment.updated_at, assessment.status)
     with _asked_lock:
         if _asked.get(name) == state:
