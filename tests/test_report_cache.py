@@ -242,7 +242,7 @@ def test_a_failed_render_is_said_once_and_not_retried_at_every_refresh(draft, ma
     progress_url = f"/checks/{assessment.id}/inkoop/wordt-gemaakt"
     for _ in range(2):
         html = browser.get(progress_url).get_data(as_text=True)
-        assert "De eisen voor inkoop en subsidie kon niet worden gemaakt" in html
+        assert "De eisen voor inkoop en subsidie konden niet worden gemaakt" in html
         assert 'role="alert"' in html and "http-equiv" not in html
     assert browser.get(f"/checks/{assessment.id}/inkoop.pdf").status_code == 303
     assert background.wait(60)
