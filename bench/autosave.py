@@ -113,13 +113,14 @@ def in_process(app, check_id: int, requests: int, profile_requests: int) -> dict
     event.listen(engine, "before_cursor_execute", count)
     from selfcheck.check import store
 
-    run = store._run  # the save path's statements on PostgreSQL go to psycopg directly: count those too
+    run = getattr(store, "_run", None)  # the save path's statements that go to psycopg directly
 
     def counted_run(*args, **kwargs):
         statements[0] += 1
         return run(*args, **kwargs)
 
-    store._run = counted_run
+    if run is not None:
+        store._run = counted_run
     # The app's own CPU: inside its WSGI callable, so the test client's work (encoding the form,
     # reading the reply) is left out, as it is under gunicorn.
     app_cpu = [0.0]
@@ -162,7 +163,8 @@ def in_process(app, check_id: int, requests: int, profile_requests: int) -> dict
         autosave()
     profiler.disable()
     event.remove(engine, "before_cursor_execute", count)
-    store._run = run
+    if run is not None:
+        store._run = run
     figures["profile"] = pstats.Stats(profiler)
     return figures
 

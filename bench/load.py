@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import json
 import os
 import random
 import re
@@ -69,6 +70,13 @@ RESULTS_SHARE = 0.5  # after the last domain: the results page
 REPORT_SHARE = 0.1  # ... and the PDF report (rendered: the draft changed since the last one)
 ADVISER_THINK = (10.0, 40.0)
 EXPORT_SHARE = 0.2
+PACE = 1.0  # --pace: every human time above times this (smaller: faster people, for a quick try)
+PROGRESS_REFRESH = 2.0  # the report's "wordt gemaakt" page reloads itself this often
+
+
+def human(rng: random.Random, span: tuple[float, float]) -> float:
+    return rng.uniform(*span) * PACE
+
 
 KINDS = (
     "GET stap",
@@ -77,6 +85,7 @@ KINDS = (
     "GET overzicht",
     "GET resultaten",
     "GET rapport.pdf",
+    "GET wordt-gemaakt",
     "GET adviseur",
     "GET export",
 )
@@ -92,7 +101,8 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     reasons: collections.Counter[str] = field(default_factory=collections.Counter)
-    acknowledged: int = 0  # autosaves answered with saved: true
+    acknowledged: int = 0  # autosaves answered with saved: true (and page saves carrying a failed one's edits)
+    report_waits: list[float] = field(default_factory=list)  # asking for a PDF until it came
 
     def all(self) -> list[float]:
         return [v for values in self.latencies.values() for v in values]
@@ -174,21 +184,21 @@ async def person(run: Run, client: Client, index: int, check_id: int) -> None:
     """A beleidsmedewerker going through their check, domain after domain, round after round."""
     rng = random.Random(index)
     step = rng.randint(1, DOMAINS)
-    moment = await run.until(time.perf_counter() + rng.uniform(0, THINK[1]))  # people do not start at once
+    moment = await run.until(time.perf_counter() + human(rng, (0, THINK[1])))  # people do not start at once
     url = f"/checks/{check_id}/stap/{step}"
     while not run.stop:
         reply = await run.send("GET stap", client.get(url), _status(200))
         if reply is None:
-            moment = await run.until(time.perf_counter() + rng.uniform(*THINK))
+            moment = await run.until(time.perf_counter() + human(rng, THINK))
             continue
-        page = Page(reply.text)
-        moment = time.perf_counter() + rng.uniform(*READ_PAGE)
+        page, pending = Page(reply.text), False
+        moment = time.perf_counter() + human(rng, READ_PAGE)
         for name, options in page.options.items():
             edits = [name]
             if rng.random() < COMMENT_SHARE:
                 edits.append("c" + name[1:])
             for position, edit in enumerate(edits):
-                moment = await run.until(moment + rng.uniform(*(THINK if position == 0 else TYPING)))
+                moment = await run.until(moment + human(rng, THINK if position == 0 else TYPING))
                 if edit.startswith("q_"):
                     page.fields[edit] = rng.choice([v for v in options if v != page.fields.get(edit)])
                 else:
@@ -199,39 +209,65 @@ async def person(run: Run, client: Client, index: int, check_id: int) -> None:
                     client.post(page.autosave_url, sent, referer=url, headers={"Accept": "application/json"}),
                     _saved,
                 )
-                if reply is not None:  # build on this save, as check.js does
-                    page.take(reply.json())
-                    qid = name[2:]
-                    run.acknowledged[check_id, qid] = (sent.get(name), sent.get("c_" + qid, ""))
-        moment = await run.until(moment + rng.uniform(*READ_PAGE))
+                if reply is None:
+                    pending = True  # what it carried goes with the next save, as in check.js
+                    continue
+                pending = False
+                data = reply.json()
+                page.take(data)  # build on this save, as check.js does
+                for qid, answer in data["answers"].items():  # what the server says it now holds
+                    run.acknowledged[check_id, qid] = (answer["value"], answer["comment"])
+        moment = await run.until(moment + human(rng, READ_PAGE))
         reply = await run.send("POST volgende", client.post(url, {**page.fields, "action": "next"}), _status(302))
         if reply is None:
             continue
+        if pending:  # the page's button saved what the failed autosave did not: acknowledged too
+            run.stats.acknowledged += 1
+            for name in page.options:
+                qid = name[2:]
+                run.acknowledged[check_id, qid] = (page.fields.get(name), page.fields.get("c_" + qid, ""))
         url = reply.headers["location"].removeprefix(client.origin)
         if "/stap/" in url:
             continue
         # after the last domain: the overview, perhaps the results and the report, then round again
         await run.send("GET overzicht", client.get(url), _status(200))
         if rng.random() < RESULTS_SHARE:
-            moment = await run.until(time.perf_counter() + rng.uniform(*READ_PAGE))
+            moment = await run.until(time.perf_counter() + human(rng, READ_PAGE))
             await run.send("GET resultaten", client.get(f"/checks/{check_id}/resultaten"), _status(200))
         if rng.random() < REPORT_SHARE:
-            moment = await run.until(time.perf_counter() + rng.uniform(*READ_PAGE))
-            await run.send("GET rapport.pdf", client.get(f"/checks/{check_id}/rapport.pdf"), _status(200))
-        moment = await run.until(time.perf_counter() + rng.uniform(*READ_PAGE))
+            moment = await run.until(time.perf_counter() + human(rng, READ_PAGE))
+            await download(run, client, f"/checks/{check_id}/rapport.pdf")
+        moment = await run.until(time.perf_counter() + human(rng, READ_PAGE))
         url = f"/checks/{check_id}/stap/1"
+
+
+async def download(run: Run, client: Client, url: str) -> None:
+    """The PDF report: at once from the cache, or after the page that follows its render (303),
+    reloading itself every few seconds as the browser does, until the file comes."""
+    started = time.perf_counter()
+    for _ in range(60):
+        reply = await run.send("GET rapport.pdf", client.get(url), lambda r: r.status in (200, 303))
+        if reply is None or reply.status == 200:
+            break
+        progress = reply.headers["location"].removeprefix(client.origin)
+        await run.send("GET wordt-gemaakt", client.get(progress), _status(200))
+        await asyncio.sleep(PROGRESS_REFRESH)
+    else:
+        return
+    if reply is not None:
+        run.stats.report_waits.append(time.perf_counter() - started)
 
 
 async def adviser(run: Run, client: Client, index: int) -> None:
     rng = random.Random(-index - 1)
-    moment = await run.until(time.perf_counter() + rng.uniform(*ADVISER_THINK))
+    moment = await run.until(time.perf_counter() + human(rng, ADVISER_THINK))
     while not run.stop:
         await run.send("GET adviseur", client.get("/adviseur/"), _status(200))
         if rng.random() < EXPORT_SHARE:
-            moment = await run.until(moment + rng.uniform(*READ_PAGE))
+            moment = await run.until(moment + human(rng, READ_PAGE))
             kind = rng.choice(("csv", "xlsx"))
             await run.send("GET export", client.get(f"/adviseur/export.{kind}"), _status(200))
-        moment = await run.until(moment + rng.uniform(*ADVISER_THINK))
+        moment = await run.until(moment + human(rng, ADVISER_THINK))
 
 
 # --- the state of the database, read by the generator itself (psycopg, no app) ---------------
@@ -328,6 +364,20 @@ def wrk_ceiling(url: str, seconds: float) -> tuple[float, float, int]:
     return requests / (duration / 1e6), p95 / 1e6, errors
 
 
+def app_warnings(log: str) -> collections.Counter[str]:
+    """The app's own WARNING and ERROR log lines (JSON, as in production), by message."""
+    found: collections.Counter[str] = collections.Counter()
+    for line in log.splitlines():
+        if line.startswith("{") and ('"level": "WARNING"' in line or '"level": "ERROR"' in line):
+            try:
+                message = json.loads(line)["message"]
+            except (ValueError, KeyError):
+                continue
+            if not message.startswith("MAIL_SERVER is not set"):  # the bench sends no mail
+                found[re.sub(r"\d+", "N", message)[:120]] += 1
+    return found
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -412,20 +462,29 @@ def print_kinds(results: list[StepResult]) -> None:
             values = r.stats.latencies[kind]
             cells.append(f"{percentile(values, 95) * 1000:>9.0f} ({len(values):>4})" if values else f"{'-':>16}")
         print(f"{kind:<18}" + "".join(cells))
+    cells = []
+    for r in results:
+        waits = r.stats.report_waits
+        cells.append(f"{percentile(waits, 50):>8.1f} s ({len(waits):>3})" if waits else f"{'-':>16}")
+    print(f"{'PDF, ask to file':<18}" + "".join(cells) + "   (median: from the click to the file)")
 
 
 def main() -> None:
+    global REPORT_SHARE, PACE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="100,250,500,1000,1500", help="people at once, per step")
     parser.add_argument("--advisers", type=int, default=None, help="default: one per 250 users, at least one")
     parser.add_argument("--seconds", type=float, default=40, help="measured per step")
     parser.add_argument("--warmup", type=float, default=THINK[1], help="per step, before the measurement")
     parser.add_argument("--ceiling-seconds", type=float, default=5, help="wrk on /health at the end (0: skip)")
+    parser.add_argument("--report-share", type=float, default=REPORT_SHARE, help="of rounds ending in the PDF")
+    parser.add_argument("--pace", type=float, default=PACE, help="times every human delay (1: as people)")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread workers")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the server started here is stopped too
     args.users = sorted(int(n) for n in args.users.split(","))
+    REPORT_SHARE, PACE = args.report_share, args.pace
 
     database = default_database("selfcheck_bench")
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -444,6 +503,7 @@ def main() -> None:
         f"of them ({TYPING[0]:.0f}-{TYPING[1]:.0f} s typing), Volgende after each page; after the last page the "
         f"overview, {RESULTS_SHARE:.0%} the results, {REPORT_SHARE:.0%} the PDF report; advisers: their "
         f"overview every {ADVISER_THINK[0]:.0f}-{ADVISER_THINK[1]:.0f} s, {EXPORT_SHARE:.0%} of the time an export"
+        + (f"; every time above x {PACE:g}" if PACE != 1 else "")
     )
     port = free_port()
     server = start_gunicorn(env, port, args.workers, folder / "gunicorn.log", args.threads)
@@ -461,6 +521,9 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
     if "Traceback" in log:
         print("the app logged errors:\n" + log[log.index("Traceback") :][:3000], file=sys.stderr)
+    warnings = app_warnings(log)
+    if warnings:
+        print("the app's warnings and errors: " + "; ".join(f"{m} x{n}" for m, n in warnings.most_common(8)))
     print_kinds(results)
     for r in results:
         if r.stats.reasons:
