@@ -318,3 +318,19 @@ def test_the_first_results_view_of_a_changed_check_renders_its_reports_once(
     browser.submit(f"/checks/{assessment.id}/stap/1", {f"q_{question.id}": like(question, "deels"), "action": "save"})
     assert _logged_in(instance, make_user("admin").email).get(results).status_code == 200
     assert background.wait(60) and renders.count == 4  # an admin may not download: nothing rendered for them
+
+
+def test_a_link_the_browser_saves_as_a_file_waits_for_the_render_instead(draft, make_instance, monkeypatch):
+    """A link with a `download` attribute saves whatever comes back: the progress page would become
+    'wordt-gemaakt.html' on disk, so that request waits for the PDF (the browser lists it as pending)."""
+    assessment, officer = draft
+    instance = make_instance("host", REPORT_WAIT_SECONDS=0)
+    renders = Renders(instance, monkeypatch)
+    browser = _logged_in(instance, officer.email)
+    url = f"/checks/{assessment.id}/rapport.pdf"
+    saved = browser.get(url, headers={"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "empty"})
+    assert _pdf(saved).startswith(b"%PDF") and renders.count == 1
+    opened = browser.get(
+        f"/checks/{assessment.id}/inkoop.pdf", headers={"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+    )
+    assert opened.status_code == 303  # a normal navigation shows the page that follows the render

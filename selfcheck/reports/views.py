@@ -101,6 +101,18 @@ def ready_pdf(assessment: Assessment, kind: str, wait: float) -> bytes | None:
     return pdf
 
 
+# How long a download that the browser saves whatever it gets waits for the render (its download
+# list shows it as pending meanwhile); longer than any render, shorter than gunicorn's timeout.
+SAVED_AS_FILE_WAIT_SECONDS = 25
+
+
+def _saved_as_file() -> bool:
+    """Whether the browser saves this response as a file whatever it is: a link with a `download`
+    attribute is fetched as a navigation without a document to show (Fetch Metadata), so a redirect
+    to the progress page would end up on disk as 'wordt-gemaakt.html'."""
+    return request.headers.get("Sec-Fetch-Mode") == "navigate" and request.headers.get("Sec-Fetch-Dest") == "empty"
+
+
 def _progress_url(assessment: Assessment, kind: str) -> str:
     return url_for("report.progress", assessment_id=assessment.id, kind=kind)
 
@@ -109,7 +121,10 @@ def _progress_url(assessment: Assessment, kind: str) -> str:
 @login_required
 def download(assessment_id: int, kind: str):
     assessment = policy.downloadable_assessment(assessment_id)
-    pdf = ready_pdf(assessment, kind, current_app.config["REPORT_WAIT_SECONDS"])
+    wait = current_app.config["REPORT_WAIT_SECONDS"]
+    if _saved_as_file():  # a progress page would be saved as the file: wait, as the browser shows
+        wait = max(wait, SAVED_AS_FILE_WAIT_SECONDS)
+    pdf = ready_pdf(assessment, kind, wait)
     if pdf is None:  # not ready within a moment: a page that follows the render
         return redirect(_progress_url(assessment, kind), 303)
     record("report.downloaded", assessment=assessment, kind=kind)
