@@ -50,8 +50,9 @@ RENDER_INPUTS = (
     "selfcheck/plan/*.py",
     "static/vendor/fonts/*",
 )
-# A render takes one to a few seconds; a lock older than this belongs to a worker that died.
-LOCK_SECONDS = 120
+# A render takes one to a few seconds; a lock older than this belongs to a worker that stopped
+# mid-render (Redis only: the kernel releases a flock at once).
+LOCK_SECONDS = 60
 # After a failed render the progress page says so, and no one retries, for this long.
 FAILED_SECONDS = 60
 
