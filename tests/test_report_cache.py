@@ -277,10 +277,8 @@ def test_prerender_puts_both_reports_in_the_cache_before_the_first_download(draf
     assert renders.count == 2  # both served from the cache, with no wait
 
 
-HOOK = "the hook in selfcheck/check/views.py (submit and results) is not added yet"
 
 
-@pytest.mark.xfail(strict=True, reason=HOOK)
 def test_submitting_renders_the_reports_so_the_first_download_is_served_from_the_cache(
     make_gemeente, make_user, make_assessment, make_instance, questionnaire, monkeypatch
 ):
@@ -297,7 +295,6 @@ def test_submitting_renders_the_reports_so_the_first_download_is_served_from_the
     assert renders.count == 2
 
 
-@pytest.mark.xfail(strict=True, reason=HOOK)
 def test_the_first_results_view_of_a_changed_check_renders_its_reports_once(
     draft, make_instance, make_user, monkeypatch, questionnaire
 ):

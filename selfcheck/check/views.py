@@ -20,6 +20,7 @@ from selfcheck.check.store import OVERALL
 from selfcheck.core.plan import follow_up
 from selfcheck.extensions import db
 from selfcheck.plan.views import plan_for
+from selfcheck.reports.background import prerender
 from selfcheck.reports.context import previous_check
 from selfcheck.web.audit import record
 from selfcheck.web.errors import CSRF_MESSAGE, refuse
@@ -224,6 +225,7 @@ def submit(assessment_id: int):
             "error",
         )
         return redirect(url_for("check.overview", assessment_id=assessment_id))
+    prerender(assessment)  # the reports, rendered once this page has answered
     flash(f"De check {assessment.year} is definitief. De antwoorden kunnen niet meer worden gewijzigd.", "success")
     return redirect(url_for("check.results", assessment_id=assessment.id))
 
@@ -232,6 +234,7 @@ def submit(assessment_id: int):
 @login_required
 def results(assessment_id: int):
     assessment = policy.visible_assessment(assessment_id)
+    prerender(assessment)  # a changed check's reports, rendered once this page has answered
     report = report_for(_store(), assessment)
     national = benchmark(_store().current, Filters())
     feedback_form = None
