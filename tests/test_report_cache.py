@@ -277,8 +277,6 @@ def test_prerender_puts_both_reports_in_the_cache_before_the_first_download(draf
     assert renders.count == 2  # both served from the cache, with no wait
 
 
-
-
 def test_submitting_renders_the_reports_so_the_first_download_is_served_from_the_cache(
     make_gemeente, make_user, make_assessment, make_instance, questionnaire, monkeypatch
 ):
