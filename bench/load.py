@@ -173,11 +173,17 @@ def _status(code: int):
     return lambda reply: reply.status == code
 
 
-async def log_in(client: Client, email: str) -> None:
-    token = csrf_token((await client.get("/inloggen")).text)
-    reply = await client.post("/inloggen", {"csrf_token": token, "email": email, "password": PASSWORD})
-    if reply.status != 302:
-        raise SystemExit(f"log-in of {email} answered {reply.status}")
+async def log_in(client: Client, email: str) -> bool:
+    """Log in (three tries: a saturated server may time out); False when it did not work."""
+    for _ in range(3):
+        try:
+            token = csrf_token((await client.get("/inloggen")).text)
+            reply = await client.post("/inloggen", {"csrf_token": token, "email": email, "password": PASSWORD})
+        except HttpError:
+            continue
+        if reply.status == 302:
+            return True
+    return False
 
 
 async def person(run: Run, client: Client, index: int, check_id: int) -> None:
@@ -398,7 +404,7 @@ async def drive(args, port: int, server_pid: int, checks: list[int], database: s
     run = Run(port, random.Random(7))
     name = database_name(database)
     tasks, results = [], []
-    users = advisers = 0
+    users = advisers = refused = 0
     with psycopg.connect(libpq_url(database), autocommit=True) as connection:
         for target in args.users:
             # New people log in (a few at a time, as they would arrive) while the others go on;
@@ -410,8 +416,11 @@ async def drive(args, port: int, server_pid: int, checks: list[int], database: s
             newcomers += [(-1 - i, adviser_email(i)) for i in range(advisers, wanted_advisers)]
             for start in range(0, len(newcomers), 20):
                 batch = [(i, email, run.client(i)) for i, email in newcomers[start : start + 20]]
-                await asyncio.gather(*(log_in(client, email) for _, email, client in batch))
-                for i, _, client in batch:
+                logged_in = await asyncio.gather(*(log_in(client, email) for _, email, client in batch))
+                for (i, _, client), ok in zip(batch, logged_in, strict=True):
+                    if not ok:
+                        refused += 1
+                        continue
                     task = person(run, client, i, checks[i]) if i >= 0 else adviser(run, client, -1 - i)
                     tasks.append(asyncio.create_task(task))
             users, advisers = target, max(advisers, wanted_advisers)
@@ -426,6 +435,10 @@ async def drive(args, port: int, server_pid: int, checks: list[int], database: s
             cpu = cpu_split(cpu_before, cpu_now(server_pid, name), elapsed)
             stored = stored_saves(connection) - stored_before
             lost = lost_saves(connection, run.acknowledged)
+            if refused:
+                run.stats.errors["log-in"] += refused
+                run.stats.reasons[f"log-in failed {refused} times (those people stay away)"] += 1
+                refused = 0
             results.append(StepResult(users, advisers, elapsed, run.stats, stored, lost, cpu))
             print_step(results[-1], header=len(results) == 1)
         run.stop = True
