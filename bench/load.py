@@ -122,7 +122,9 @@ class Run:
     def client(self, index: int) -> Client:
         # One documentation address (RFC 5737) per person as the proxy reports it; only a header.
         address = f"{(192, 198, 203)[index % 3]}.{(0, 51, 0)[index % 3]}.{(2, 100, 113)[index % 3]}.{index % 250 + 1}"
-        return Client("127.0.0.1", self.port, {"X-Forwarded-Proto": "https", "X-Forwarded-For": address})
+        # A browser waits minutes for a reply (fetch has no timeout of its own): so does this client.
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": address}
+        return Client("127.0.0.1", self.port, headers, timeout=120)
 
     async def until(self, moment: float) -> float:
         """Wait for a planned moment. A pause between measurements (while the database is counted)
@@ -186,6 +188,22 @@ async def log_in(client: Client, email: str) -> bool:
     return False
 
 
+async def autosave(run: Run, client: Client, page: Page, url: str, check_id: int) -> bool:
+    """check.js's save of the page as it stands; on success the page builds on the reply."""
+    reply = await run.send(
+        "POST autosave",
+        client.post(page.autosave_url, dict(page.fields), referer=url, headers={"Accept": "application/json"}),
+        _saved,
+    )
+    if reply is None:
+        return False
+    data = reply.json()
+    page.take(data)
+    for qid, answer in data["answers"].items():  # what the server says it now holds
+        run.acknowledged[check_id, qid] = (answer["value"], answer["comment"])
+    return True
+
+
 async def person(run: Run, client: Client, index: int, check_id: int) -> None:
     """A beleidsmedewerker going through their check, domain after domain, round after round."""
     rng = random.Random(index)
@@ -209,20 +227,20 @@ async def person(run: Run, client: Client, index: int, check_id: int) -> None:
                     page.fields[edit] = rng.choice([v for v in options if v != page.fields.get(edit)])
                 else:
                     page.fields[edit] = f"Toelichting {rng.randint(1, 10**9)}"
-                sent = dict(page.fields)
-                reply = await run.send(
-                    "POST autosave",
-                    client.post(page.autosave_url, sent, referer=url, headers={"Accept": "application/json"}),
-                    _saved,
-                )
-                if reply is None:
-                    pending = True  # what it carried goes with the next save, as in check.js
+                if await autosave(run, client, page, url, check_id):
+                    pending = False
                     continue
-                pending = False
-                data = reply.json()
-                page.take(data)  # build on this save, as check.js does
-                for qid, answer in data["answers"].items():  # what the server says it now holds
-                    run.acknowledged[check_id, qid] = (answer["value"], answer["comment"])
+                # "Niet opgeslagen": the person reloads the page, and check.js puts the unsaved
+                # input back (it keeps it in localStorage) and saves it on the fresh page.
+                unsaved = {k: page.fields[k] for k in (name, "c" + name[1:]) if k in page.fields}
+                reply = await run.send("GET stap", client.get(url), _status(200))
+                if reply is not None:
+                    page = Page(reply.text)
+                    page.fields.update(unsaved)
+                    if await autosave(run, client, page, url, check_id):
+                        pending = False
+                        continue
+                pending = True  # the page's button will carry it
         moment = await run.until(moment + human(rng, READ_PAGE))
         reply = await run.send("POST volgende", client.post(url, {**page.fields, "action": "next"}), _status(302))
         if reply is None:
