@@ -380,7 +380,8 @@ def main() -> None:
         )
     ratio_local = save["cpu"] / health["cpu"]
     print(f"  autosave / health: {ratio_local:.1f}x CPU")
-    print("\n".join(profile_summary(local["profile"], args.profile, args.top)))
+    if args.profile:  # --profile 0: no profile to summarise
+        print("\n".join(profile_summary(local["profile"], args.profile, args.top)))
     health, save = served["/health"], served["autosave"]
     print(f"under gunicorn, 1 sync worker, {args.requests} requests each, one at a time (worker CPU from /proc)")
     print(f"  {'':<12}{'app CPU ms':>11}{'PostgreSQL ms':>15}{'wall ms':>9}")
