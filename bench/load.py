@@ -467,6 +467,20 @@ async def drive(args, port: int, server_pid: int, checks: list[int], database: s
     return results
 
 
+def settle(database: str) -> None:
+    """After building the database: vacuum and analyse it and write a checkpoint, so neither
+    autovacuum nor a checkpoint of the build's writes (its fsyncs make every commit wait) falls
+    into a measured step."""
+    import psycopg
+
+    with psycopg.connect(libpq_url(database), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+        try:
+            connection.execute("CHECKPOINT")
+        except psycopg.Error as error:  # needs superuser or pg_checkpoint
+            print(f"no CHECKPOINT before the run ({error}); a checkpoint may fall into a step")
+
+
 def print_step(step: StepResult, header: bool) -> None:
     if header:
         print(
@@ -536,6 +550,7 @@ def main() -> None:
         f"overview every {ADVISER_THINK[0]:.0f}-{ADVISER_THINK[1]:.0f} s, {EXPORT_SHARE:.0%} of the time an export"
         + (f"; every time above x {PACE:g}" if PACE != 1 else "")
     )
+    settle(database)
     port = free_port()
     server = start_gunicorn(env, port, args.workers, folder / "gunicorn.log", args.threads)
     try:
