@@ -232,34 +232,35 @@ def _confirmed(fingerprint: str) -> QuestionnaireVersion:
     return _version(fingerprint)
 
 
-@bp.post("/<fingerprint>/publiceren")
-def publish(fingerprint: str):
+def _act(fingerprint: str, action, done: str, then):
+    """Publish or withdraw: the operation, a refusal shown on the version page, or commit and say so."""
     stored = _confirmed(fingerprint)
     try:
-        operations.publish(_store(), stored, current_user)
+        action(_store(), stored, current_user)
     except operations.Refused as refused:
         flash(str(refused), "error")
         return redirect(url_for("questionnaires.version", fingerprint=fingerprint))
     db.session.commit()
-    flash(
-        f"Versie {stored.version} is gepubliceerd. Nieuwe checks gebruiken haar; checks in concept blijven op hun "
+    flash(done.format(version=stored.version), "success")
+    return redirect(then())
+
+
+@bp.post("/<fingerprint>/publiceren")
+def publish(fingerprint: str):
+    return _act(
+        fingerprint,
+        operations.publish,
+        "Versie {version} is gepubliceerd. Nieuwe checks gebruiken haar; checks in concept blijven op hun "
         "versie tot hun eigenaar overstapt, definitieve checks veranderen niet.",
-        "success",
+        lambda: url_for("questionnaires.version", fingerprint=fingerprint),
     )
-    return redirect(url_for("questionnaires.version", fingerprint=fingerprint))
 
 
 @bp.post("/<fingerprint>/intrekken")
 def withdraw(fingerprint: str):
-    stored = _confirmed(fingerprint)
-    try:
-        operations.withdraw(_store(), stored, current_user)
-    except operations.Refused as refused:
-        flash(str(refused), "error")
-        return redirect(url_for("questionnaires.version", fingerprint=fingerprint))
-    db.session.commit()
-    flash(f"Versie {stored.version} is ingetrokken.", "success")
-    return redirect(url_for("questionnaires.index"))
+    return _act(
+        fingerprint, operations.withdraw, "Versie {version} is ingetrokken.", lambda: url_for("questionnaires.index")
+    )
 
 
 # --- a draft's owner moves it to the current version ----------------------------------------------
