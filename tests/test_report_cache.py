@@ -293,26 +293,40 @@ def test_submitting_renders_the_reports_so_the_first_download_is_served_from_the
     assert renders.count == 2
 
 
-def test_the_first_results_view_of_a_changed_check_renders_its_reports_once(
-    draft, make_instance, make_user, monkeypatch, questionnaire
+def test_the_first_results_view_of_a_changed_definitive_check_renders_its_reports_once(
+    breda_finished, make_instance, monkeypatch
 ):
-    assessment, officer = draft
+    _gemeente, people, finished = breda_finished
     instance = make_instance("host", REPORT_WAIT_SECONDS=0, REPORT_PRERENDER=True)
     renders = Renders(instance, monkeypatch)
-    browser = _logged_in(instance, officer.email)
-    results = f"/checks/{assessment.id}/resultaten"
+    browser = _logged_in(instance, people["beleidsmedewerker"].email)
+    results = f"/checks/{finished.id}/resultaten"
     assert browser.get(results).status_code == 200
     assert background.wait(60) and renders.count == 2
     assert browser.get(results).status_code == 200
     assert background.wait(60) and renders.count == 2  # unchanged: nothing new
-    question = questionnaire.questions[0]
-    browser.submit(f"/checks/{assessment.id}/stap/1", {f"q_{question.id}": like(question, "nee"), "action": "save"})
+    action = {"title": "Aandachtsfunctionaris in elk wijkteam", "domain": "regie", "owner": "Beleidsadviseur"}
+    assert browser.submit(f"/checks/{finished.id}/plan/acties/nieuw", action).status_code == 302
     assert browser.get(results).status_code == 200
-    assert background.wait(60) and renders.count == 4
-    assert _pdf(browser.get(f"/checks/{assessment.id}/rapport.pdf")) and renders.count == 4
-    browser.submit(f"/checks/{assessment.id}/stap/1", {f"q_{question.id}": like(question, "deels"), "action": "save"})
-    assert _logged_in(instance, make_user("admin").email).get(results).status_code == 200
+    assert background.wait(60) and renders.count == 4  # the plan is in the report
+    assert _pdf(browser.get(f"/checks/{finished.id}/rapport.pdf")) and renders.count == 4
+    browser.submit(f"/checks/{finished.id}/plan/acties/nieuw", {**action, "title": "Voorlichting op scholen"})
+    assert _logged_in(instance, people["admin"].email).get(results).status_code == 200
     assert background.wait(60) and renders.count == 4  # an admin may not download: nothing rendered for them
+
+
+def test_a_drafts_results_view_renders_nothing_ahead_and_its_download_renders_once(draft, make_instance, monkeypatch):
+    """A draft's results page is opened after every few answers: its reports are rendered when asked."""
+    assessment, officer = draft
+    instance = make_instance("host", REPORT_WAIT_SECONDS=0, REPORT_PRERENDER=True)
+    renders = Renders(instance, monkeypatch)
+    browser = _logged_in(instance, officer.email)
+    assert browser.get(f"/checks/{assessment.id}/resultaten").status_code == 200
+    assert background.wait(60) and renders.count == 0
+    url = f"/checks/{assessment.id}/rapport.pdf"
+    assert "/rapport/wordt-gemaakt" in browser.get(url).headers["Location"]
+    assert background.wait(60) and renders.count == 1
+    assert _pdf(browser.get(url)).startswith(b"%PDF") and renders.count == 1
 
 
 def test_a_link_the_browser_saves_as_a_file_waits_for_the_render_instead(draft, make_instance, monkeypatch):

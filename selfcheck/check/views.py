@@ -234,7 +234,8 @@ def submit(assessment_id: int):
 @login_required
 def results(assessment_id: int):
     assessment = policy.visible_assessment(assessment_id)
-    prerender(assessment)  # a changed check's reports, rendered once this page has answered
+    if assessment.submitted:  # a changed definitive check (its plan, say); a draft renders when asked
+        prerender(assessment)
     report = report_for(_store(), assessment)
     national = benchmark(_store().current, Filters())
     feedback_form = None

@@ -1,8 +1,11 @@
 """Reports rendered ahead of the download, in the background of each worker process.
 
-Submitting a check (and the first results view of a changed one) asks for its reports with
-`prerender(assessment)`; once the page has answered, one thread per worker process, started at the
-first job, renders them into the shared cache, so the download that follows is served from it.
+Submitting a check, and the first results view of a definitive check that changed since (its plan,
+say), asks for its reports with `prerender(assessment)`; once the page has answered, one thread per
+worker process, started at the first job, renders them into the shared cache, so the download that
+follows is served from it. A draft's results page does not: it is opened again after every few
+answers, and rendering two reports each time spent more CPU than everything else (bench.load: at
+1,000 users, p95 4.9 s with it, see the README) for the one in ten that is downloaded.
 A download that finds no file asks for it too, before any other waiting job, and waits a moment
 for it (`REPORT_WAIT_SECONDS`); beyond that it shows a page that follows the render.
 
@@ -32,6 +35,7 @@ from flask_login import current_user
 from selfcheck import policy
 from selfcheck.extensions import db, get_by_id
 from selfcheck.models import Assessment
+from selfcheck.plan.views import plan_stamp
 
 log = logging.getLogger(__name__)
 
@@ -164,8 +168,8 @@ def render_soon(assessment_id: int, kind: str, priority: int = AHEAD) -> Job:
     return worker.submit(current_app._get_current_object(), assessment_id, kind, priority)
 
 
-# (app, check) -> its version and last change when its reports were last asked for: a results page
-# opened again and again asks once, until the check changes.
+# (app, check) -> its version, last change and plan when its reports were last asked for: a results
+# page opened again and again asks once, until the check or its plan changes.
 _asked: OrderedDict[tuple, tuple] = OrderedDict()
 _asked_lock = threading.Lock()
 _ASKED_MAX = 4096
@@ -183,7 +187,8 @@ def prerender(assessment: Assessment) -> None:
         return
     if has_request_context() and not _may_download(assessment):
         return  # an admin looking at results: nobody here downloads it
-    name, state = (id(app), assessment.id), (assessment.version, assessment.updated_at, assessment.status)
+    name = (id(app), assessment.id)
+    state = (assessment.version, assessment.updated_at, assessment.status, plan_stamp(assessment))
     with _asked_lock:
         if _asked.get(name) == state:
             return
