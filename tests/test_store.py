@@ -150,14 +150,11 @@ def test_the_audit_row_written_with_a_save_is_the_one_record_writes(
 ):
     """The domain page hands the store its audit row, to be written in the same batch as the
     answers; it must be exactly what web.audit.record writes for the same save."""
-    from types import SimpleNamespace
-
     from flask_login import login_user
 
-    from selfcheck.check.domain_page import _audit_row
     from selfcheck.check.store import store_answers
     from selfcheck.models import AuditEvent
-    from selfcheck.web.audit import record, sentence
+    from selfcheck.web.audit import event_row, record, sentence
 
     gemeente = make_gemeente()
     user = make_user("beleidsmedewerker", gemeente)
@@ -169,7 +166,7 @@ def test_the_audit_row_written_with_a_save_is_the_one_record_writes(
             assessment,
             user,
             {first.id: ("nee", "Nog niets"), second.id: (like(second, "deels"), "")},
-            audit=_audit_row(SimpleNamespace(assessment=assessment)),
+            audit=event_row("answers.saved", assessment=assessment),
         )
         record("answers.saved", assessment=assessment, changes=saved.changes)
         db.session.commit()

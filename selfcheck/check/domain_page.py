@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, flash, jsonify, redirect, render_template, request
-from flask_login import current_user
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -43,6 +42,7 @@ from selfcheck.check.store import (
 from selfcheck.core.questionnaire import Domain, Questionnaire
 from selfcheck.extensions import db
 from selfcheck.models import Assessment, Feedback, Response, User, utcnow
+from selfcheck.web.audit import event_row
 from selfcheck.web.forms import COMMENT_MAX, strip
 from selfcheck.web.templating import nl_time
 
@@ -314,7 +314,7 @@ def _attempt(page: DomainPage) -> _Outcome:
             originals=originals,
             base_version=base_version,
             response=page.response,
-            audit=None if page.for_respondent else _audit_row(page),
+            audit=None if page.for_respondent else event_row("answers.saved", assessment=page.assessment),
         )
         db.session.commit()
     except ConflictError as error:
@@ -341,21 +341,6 @@ def _attempt(page: DomainPage) -> _Outcome:
             "controleer uw antwoorden en sla opnieuw op.",
         )
     return _Outcome(edited=edited, answers=saved.answers, version=saved.version)
-
-
-def _audit_row(page: DomainPage) -> dict:
-    """The row web.audit.record writes for "answers.saved" by the current user, but for its
-    detail (the changes): the store writes it in the same batch as the answers.
-    tests/test_store.py holds the two to the same row."""
-    actor = current_user
-    return {
-        "at": utcnow(),
-        "user_id": actor.id,
-        "user_label": f"{actor.name} <{actor.email}>",
-        "action": "answers.saved",
-        "assessment_id": page.assessment.id,
-        "gemeente_id": page.assessment.gemeente_id,
-    }
 
 
 def _contention(error: OperationalError) -> bool:

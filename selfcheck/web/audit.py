@@ -45,6 +45,23 @@ ACTIONS = {
 INSERT_EVENT = AuditEvent.__table__.insert()  # built once: every save records an event
 
 
+def event_row(
+    action: str, *, assessment: Assessment | None = None, gemeente: Gemeente | None = None, user=None, **detail
+) -> dict:
+    """The audit trail's row for an event by the current user (or `user`), ready for INSERT_EVENT."""
+    assert action in ACTIONS, action
+    actor = user if user is not None else (current_user if current_user and current_user.is_authenticated else None)
+    return {
+        "at": utcnow(),
+        "user_id": actor.id if actor else None,
+        "user_label": f"{actor.name} <{actor.email}>" if actor else "systeem",
+        "action": action,
+        "assessment_id": assessment.id if assessment else None,
+        "gemeente_id": gemeente.id if gemeente else assessment.gemeente_id if assessment else None,
+        "detail": detail,
+    }
+
+
 def record(
     action: str, *, assessment: Assessment | None = None, gemeente: Gemeente | None = None, user=None, **detail
 ) -> None:
@@ -53,21 +70,9 @@ def record(
     A plain INSERT rather than a new ORM object: every save records one, and the ORM's
     unit of work costs more than the row itself.
     """
-    assert action in ACTIONS, action
-    actor = user if user is not None else (current_user if current_user and current_user.is_authenticated else None)
+    row = event_row(action, assessment=assessment, gemeente=gemeente, user=user, **detail)
     db.session.flush()  # the rows this event refers to exist before it does
-    db.session.connection().execute(
-        INSERT_EVENT,
-        {
-            "at": utcnow(),
-            "user_id": actor.id if actor else None,
-            "user_label": f"{actor.name} <{actor.email}>" if actor else "systeem",
-            "action": action,
-            "assessment_id": assessment.id if assessment else None,
-            "gemeente_id": gemeente.id if gemeente else assessment.gemeente_id if assessment else None,
-            "detail": detail,
-        },
-    )
+    db.session.connection().execute(INSERT_EVENT, row)
 
 
 # --- the log page: every event as one Dutch sentence -------------------------------------------
