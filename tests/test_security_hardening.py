@@ -9,6 +9,7 @@ import os
 import stat
 import threading
 import urllib.request
+import uuid
 
 import click
 import pytest
@@ -19,9 +20,10 @@ from werkzeug.serving import make_server
 
 from selfcheck import create_app
 from selfcheck.extensions import db
+from selfcheck.web.security import limiter
 from tests.conftest import PASSWORD, Browser, _config, csrf_token
 
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database index of its own, flushed by the tests
+REDIS_URL = "redis://127.0.0.1:6379/14"  # a database index of its own; each test its own key prefix
 
 
 @pytest.fixture
@@ -87,24 +89,31 @@ def test_one_address_is_limited_over_all_accounts(app):
     assert _attempt(_client_from(app, "203.0.113.9"), "iemand@example.nl", "fout").status_code == 422
 
 
-def _redis():
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    return connection
+@pytest.fixture
+def limits_in_redis(monkeypatch):
+    """Redis for the limits, under a key prefix of this test's own: a test run beside this one
+    (CI runs SQLite and PostgreSQL at once) counts elsewhere. Its keys are removed afterwards.
+    Set on the limiter itself: its one object keeps the prefix of the first app it served."""
+    prefix = f"selfcheck-test-{uuid.uuid4().hex}"
+    monkeypatch.setattr(limiter, "_key_prefix", prefix)
+    store = redis.Redis.from_url(REDIS_URL)
+    yield {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}, store, prefix
+    for key in store.scan_iter(f"*{prefix}*"):
+        store.delete(key)
 
 
-def test_the_limit_is_shared_through_redis_between_two_app_instances(app, make_app, make_user):
+def test_the_limit_is_shared_through_redis_between_two_app_instances(app, make_app, make_user, limits_in_redis):
     """Two create_app() on the same Redis database count together, as gunicorn's workers must.
 
     The second app makes a fresh connection to the store, as another worker process would: the
     first app's failures are still counted, so they live in Redis, not in the process."""
-    store = _redis()
+    limits, store, prefix = limits_in_redis
     user = make_user("adviseur")
-    config = {**_config(app.config["SQLALCHEMY_DATABASE_URI"]), "RATELIMIT_STORAGE_URI": REDIS_URL}
+    config = {**_config(app.config["SQLALCHEMY_DATABASE_URI"]), **limits}
     first = make_app(config)
     for _ in range(6):
         assert _attempt(_client_from(first, "203.0.113.10"), user.email, "fout").status_code == 422
-    keys = [key.decode() for key in store.scan_iter("*selfcheck*")]
+    keys = [key.decode() for key in store.scan_iter(f"*{prefix}*")]
     assert keys and not any(user.email in key for key in keys), "the counters are in Redis, without e-mail addresses"
     second = make_app(config)
     for _ in range(4):
@@ -112,7 +121,6 @@ def test_the_limit_is_shared_through_redis_between_two_app_instances(app, make_a
     assert _attempt(_client_from(second, "203.0.113.10"), user.email, "fout").status_code == 429
     assert _attempt(_client_from(first, "203.0.113.10"), user.email, PASSWORD).status_code == 429
     assert _attempt(_client_from(second, "198.51.100.21"), user.email, PASSWORD).status_code == 302
-    store.flushdb()
 
 
 def test_without_a_shared_store_a_second_instance_starts_from_zero(app, make_app, make_user):
